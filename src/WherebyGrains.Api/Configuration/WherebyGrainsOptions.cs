@@ -1,0 +1,40 @@
+namespace WherebyGrains.Api.Configuration;
+
+/// <summary>The <c>WherebyGrains</c> configuration section (see api.md, "Configuration").</summary>
+public sealed class WherebyGrainsOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "WherebyGrains";
+
+    /// <summary>Tenants by id (1–64 chars of <c>[a-z0-9-]</c>).</summary>
+    public Dictionary<string, TenantOptions> Tenants { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Webhook ingest settings.</summary>
+    public WebhookOptions Webhooks { get; set; } = new();
+}
+
+/// <summary>One tenant's secrets and keys.</summary>
+public sealed class TenantOptions
+{
+    /// <summary>Secrets that may sign this tenant's webhooks; two during a rotation.</summary>
+    public List<string> WebhookSecrets { get; set; } = [];
+
+    /// <summary>Bearer keys for this tenant's query API.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+
+    /// <summary>Keys with which the tenant's app signs the <c>metadata</c> URL parameter.</summary>
+    public List<string> MetadataKeys { get; set; } = [];
+}
+
+/// <summary>The <c>WherebyGrains:Webhooks</c> section.</summary>
+public sealed class WebhookOptions
+{
+    /// <summary>Allowed |now − t| for <c>Whereby-Signature</c>, both directions.</summary>
+    public TimeSpan SignatureTolerance { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long ingest waits for the owning grain to make an event durable before answering 503.
+    /// Whereby gives up after 5 seconds, so this stays well below that.
+    /// </summary>
+    public TimeSpan IngestTimeout { get; set; } = TimeSpan.FromSeconds(3);
+}

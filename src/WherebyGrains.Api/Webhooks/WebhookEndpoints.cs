@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using WherebyGrains.Api.Configuration;
+using WherebyGrains.Api.Tenants;
+
+namespace WherebyGrains.Api.Webhooks;
+
+/// <summary>Registers and maps the webhook ingest endpoint.</summary>
+public static class WebhookEndpoints
+{
+    /// <summary>Adds what <see cref="MapWebhooks"/> needs: options, tenants, ingest.</summary>
+    public static IServiceCollection AddWebhookIngest(this IServiceCollection services)
+    {
+        services.AddOptions<WherebyGrainsOptions>().BindConfiguration(WherebyGrainsOptions.Section);
+        services.AddSingleton<TenantDirectory>();
+        services.AddSingleton<WebhookIngest>();
+        services.AddProblemDetails();
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    /// <summary>Maps <c>POST /webhooks/{tenantId}</c>.</summary>
+    public static IEndpointConventionBuilder MapWebhooks(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPost("/webhooks/{tenantId}", (string tenantId, HttpContext context, WebhookIngest ingest) => ingest.HandleAsync(tenantId, context))
+            .WithName("ReceiveWebhook")
+            .WithTags("Webhooks")
+            .WithSummary("Receives one signed Whereby webhook event.")
+            .Produces<IngestResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+}

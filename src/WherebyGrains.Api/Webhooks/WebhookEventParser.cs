@@ -1,0 +1,107 @@
+using System.Text.Json;
+using WherebyGrains.Contracts;
+
+namespace WherebyGrains.Api.Webhooks;
+
+/// <summary>The outcome of parsing a verified webhook body.</summary>
+/// <param name="Id">The event id, when the body had one.</param>
+/// <param name="Type">The event type, when the body had one.</param>
+/// <param name="Event">The event to record; null when the type is acknowledged and ignored.</param>
+/// <param name="Error">Why the body is not a Whereby event; null when it is.</param>
+public readonly record struct ParsedWebhook(string? Id, string? Type, WherebyEvent? Event, string? Error);
+
+/// <summary>
+/// Turns a verified body into a <see cref="WherebyEvent"/>. Unknown fields are skipped, and
+/// event types that no room records (transcription, recording, and types Whereby adds later)
+/// parse to an acknowledged, ignored event.
+/// </summary>
+public static class WebhookEventParser
+{
+    /// <summary>Longest accepted event id, event type or session/participant id (Whereby's ids are 64 chars).</summary>
+    public const int MaxIdLength = 128;
+
+    /// <summary>Longest accepted room name.</summary>
+    public const int MaxRoomNameLength = 256;
+
+    /// <summary>Parses <paramref name="body"/>; never throws.</summary>
+    public static ParsedWebhook Parse(ReadOnlySpan<byte> body)
+    {
+        WebhookEnvelope? envelope;
+        try
+        {
+            envelope = JsonSerializer.Deserialize(body, WebhookJsonContext.Default.WebhookEnvelope);
+        }
+        catch (JsonException e)
+        {
+            // The message names the path and position, never the content.
+            return Fail(null, null, $"The body is not valid JSON for a Whereby event: {e.Message}");
+        }
+        catch (ArgumentException)
+        {
+            // Thrown for invalid UTF-8 before the reader can report a JsonException.
+            return Fail(null, null, "The body is not valid UTF-8 JSON.");
+        }
+
+        if (envelope is null)
+        {
+            return Fail(null, null, "The body is JSON null, not a Whereby event.");
+        }
+        if (!IsToken(envelope.Id, MaxIdLength))
+        {
+            return Fail(null, envelope.Type, $"'id' is required: 1-{MaxIdLength} printable characters.");
+        }
+        if (!IsToken(envelope.Type, MaxIdLength))
+        {
+            return Fail(envelope.Id, null, $"'type' is required: 1-{MaxIdLength} printable characters.");
+        }
+        if (envelope.CreatedAt is not { } createdAt)
+        {
+            return Fail(envelope.Id, envelope.Type, "'createdAt' is required: an ISO-8601 timestamp.");
+        }
+        if (!WherebyEventTypes.IsRecordedByRoom(envelope.Type!))
+        {
+            return new ParsedWebhook(envelope.Id, envelope.Type, null, null);
+        }
+
+        var data = envelope.Data;
+        if (data?.RoomName is not { } roomName || !IsRoomName(roomName))
+        {
+            return Fail(envelope.Id, envelope.Type, $"'data.roomName' is required for {envelope.Type}: '/' then up to {MaxRoomNameLength - 1} printable characters.");
+        }
+        if (!IsOptionalToken(data.ParticipantId) || !IsOptionalToken(data.RoomSessionId))
+        {
+            return Fail(envelope.Id, envelope.Type, $"'data.participantId' and 'data.roomSessionId' must be at most {MaxIdLength} printable characters.");
+        }
+
+        var evt = new WherebyEvent
+        {
+            Id = envelope.Id!,
+            Type = envelope.Type!,
+            CreatedAt = createdAt.ToUniversalTime(),
+            RoomName = roomName,
+            RoomSessionId = NullIfEmpty(data.RoomSessionId),
+            ParticipantId = NullIfEmpty(data.ParticipantId),
+            RoleName = NullIfEmpty(data.RoleName),
+            ExternalId = NullIfEmpty(data.ExternalId),
+            DisplayName = data.DisplayName,
+            Metadata = data.Metadata,
+            NumClients = data.NumClients,
+            IsDialIn = data.IsDialIn,
+            MeetingId = data.MeetingId,
+        };
+        return new ParsedWebhook(evt.Id, evt.Type, evt, null);
+    }
+
+    private static ParsedWebhook Fail(string? id, string? type, string error) =>
+        new(IsToken(id, MaxIdLength) ? id : null, IsToken(type, MaxIdLength) ? type : null, null, error);
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static bool IsOptionalToken(string? value) => string.IsNullOrEmpty(value) || IsToken(value, MaxIdLength);
+
+    private static bool IsToken(string? value, int maxLength) =>
+        !string.IsNullOrEmpty(value) && value.Length <= maxLength && !value.AsSpan().ContainsAnyInRange('\0', ' ') && !value.Contains('\u007f');
+
+    private static bool IsRoomName(string value) =>
+        value.Length is >= 2 and <= MaxRoomNameLength && value[0] == '/' && !value.AsSpan().ContainsAnyInRange('\0', '\u001f') && !value.Contains('\u007f');
+}

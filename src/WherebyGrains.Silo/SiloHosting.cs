@@ -1,0 +1,65 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+using WherebyGrains.Api.Webhooks;
+using WherebyGrains.Grains;
+
+namespace WherebyGrains.Silo;
+
+/// <summary>Composes the silo host: Orleans co-hosted with ASP.NET Core, grain storage, ingest.</summary>
+public static class SiloHosting
+{
+    /// <summary>The URL the silo serves when neither <c>ASPNETCORE_URLS</c> nor <c>--urls</c> says otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Adds the Orleans silo, its storage and the webhook front door to <paramref name="builder"/>.</summary>
+    public static WebApplicationBuilder AddWherebyGrainsSilo(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+
+        builder.UseOrleans(orleans =>
+        {
+            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
+            orleans.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(15));
+            AddGrainStorage(orleans, storage);
+        });
+
+        builder.Services.AddWebhookIngest();
+        builder.Services.AddHostedService<StartupReport>();
+        builder.Services.AddSingleton(storage);
+        return builder;
+    }
+
+    private static void AddGrainStorage(ISiloBuilder orleans, StorageOptions storage)
+    {
+        if (storage.Provider == StorageProvider.Memory)
+        {
+            orleans.AddMemoryGrainStorage(StorageNames.Grains);
+            return;
+        }
+
+        orleans.AddAzureTableGrainStorage(StorageNames.Grains, options => options.Configure<IServiceProvider>((o, services) =>
+        {
+            var clientOptions = new TableClientOptions();
+            // Whereby waits 5 s for an answer: fail a storage call fast and let Whereby's retry
+            // (after our 503) do the waiting, rather than retrying here past its timeout.
+            clientOptions.Retry.Mode = RetryMode.Fixed;
+            clientOptions.Retry.MaxRetries = 1;
+            clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(100);
+            clientOptions.Retry.NetworkTimeout = storage.RequestTimeout;
+            o.TableServiceClient = new TableServiceClient(storage.ConnectionString, clientOptions);
+            o.TableName = "WherebyGrainsState";
+            // Orleans' binary format: compact, fast, and version-tolerant through [Id] members.
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>());
+        }));
+    }
+}

@@ -1,0 +1,30 @@
+namespace WherebyGrains.Silo;
+
+/// <summary>The <c>WherebyGrains:Storage</c> section.</summary>
+public sealed class StorageOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "WherebyGrains:Storage";
+
+    /// <summary>The Azurite development account, the default connection string.</summary>
+    public const string AzuriteDevelopmentConnectionString = "UseDevelopmentStorage=true";
+
+    /// <summary><see cref="StorageProvider.AzureTable"/> (default) or <see cref="StorageProvider.Memory"/>.</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.AzureTable;
+
+    /// <summary>The Azure Storage connection string; default the Azurite development account.</summary>
+    public string ConnectionString { get; set; } = AzuriteDevelopmentConnectionString;
+
+    /// <summary>How long one storage request may take before it fails (and ingest answers 503).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+/// <summary>Where grain state lives.</summary>
+public enum StorageProvider
+{
+    /// <summary>Azure Table storage: durable.</summary>
+    AzureTable,
+
+    /// <summary>Memory only, for benchmarks: nothing survives a restart.</summary>
+    Memory,
+}
