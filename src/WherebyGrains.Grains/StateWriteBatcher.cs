@@ -3,8 +3,10 @@ namespace WherebyGrains.Grains;
 /// <summary>
 /// Shares durable writes between the calls of one reentrant grain: a call that changed state
 /// awaits a write that started after its change. At most one write is in flight (so no ETag
-/// conflicts with ourselves); every change made while it runs shares the next one. A call whose
-/// change was in a failed write sees that failure; calls whose changes were not wait for the next.
+/// conflicts with ourselves); every change made while it runs shares the next one. A call sees a
+/// failure only of a write that started after it arrived and held its change; a write that was
+/// already failing when it arrived (a retry of an event whose first write is still running) gets
+/// it a fresh attempt instead.
 /// </summary>
 /// <remarks>
 /// Not thread-safe by design: a grain runs one turn at a time, and that is what makes it safe.
@@ -27,6 +29,7 @@ public sealed class StateWriteBatcher(Func<Task> write)
     /// <summary>Completes once the change <paramref name="version"/> is in storage.</summary>
     public async Task WhenDurableAsync(long version)
     {
+        var arrivedAfter = WritesStarted;
         while (_durable < version)
         {
             var flight = _inFlight ?? Start();
@@ -34,16 +37,16 @@ public sealed class StateWriteBatcher(Func<Task> write)
             {
                 await flight.Task;
             }
-            catch when (flight.Covers < version)
+            catch when (flight.Covers < version || flight.Sequence <= arrivedAfter)
             {
-                // Someone else's write failed before ours was even in it: take the next one.
+                // A write that did not hold our change, or one already running when we came: try the next.
             }
         }
     }
 
     private Flight Start()
     {
-        var flight = new Flight(_changed);
+        var flight = new Flight(_changed, WritesStarted + 1);
         _inFlight = flight;
         WritesStarted++;
         flight.Task = RunAsync(flight);
@@ -66,9 +69,11 @@ public sealed class StateWriteBatcher(Func<Task> write)
         }
     }
 
-    private sealed class Flight(long covers)
+    private sealed class Flight(long covers, long sequence)
     {
         public long Covers { get; } = covers;
+
+        public long Sequence { get; } = sequence;
 
         public Task Task { get; set; } = Task.CompletedTask;
     }

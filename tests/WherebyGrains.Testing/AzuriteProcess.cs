@@ -115,7 +115,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
         get { lock (_output) { return _output.ToString(); } }
     }
 
-    /// <summary>Stops Azurite (its data stays) and waits until its ports refuse connections.</summary>
+    /// <summary>
+    /// Stops Azurite gracefully (SIGTERM), so that it saves its data, then forcibly if it lingers.
+    /// Azurite's table store only reaches disk on an autosave or a clean shutdown: a SIGKILL
+    /// loses the last seconds of writes, which real Azure Storage never does.
+    /// </summary>
     public async Task StopAsync()
     {
         if (_process is not { } process)
@@ -127,9 +131,17 @@ public sealed class AzuriteProcess : IAsyncDisposable
         {
             if (!process.HasExited)
             {
-                process.Kill(entireProcessTree: true);
+                _ = Signal(process.Id, Sigterm);
+                try
+                {
+                    await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
+                }
+                catch (TimeoutException)
+                {
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
+                }
             }
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         }
         catch (InvalidOperationException)
         {
@@ -154,6 +166,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
             // A temp folder left behind is harmless.
         }
     }
+
+    private const int Sigterm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Signal(int pid, int signal);
 
     private void Append(string? line)
     {

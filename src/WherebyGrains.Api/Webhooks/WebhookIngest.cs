@@ -118,7 +118,9 @@ public sealed partial class WebhookIngest(
         {
             return false;
         }
+        // application/json is what Whereby sends; text/json and +json suffixes are JSON all the same.
         return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("text/json", StringComparison.OrdinalIgnoreCase)
             || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase)
                 && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
     }

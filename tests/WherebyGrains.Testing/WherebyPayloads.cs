@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace WherebyGrains.Testing;
+
+/// <summary>Builds Whereby webhook bodies as Whereby sends them (camelCase JSON, ISO times with ms).</summary>
+public static class WherebyPayloads
+{
+    /// <summary>A random 64-hex-char event id, like Whereby's.</summary>
+    public static string NewEventId() => Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+
+    /// <summary>A client event (<c>room.client.*</c>) body.</summary>
+    public static string Client(
+        string type,
+        string roomName,
+        DateTimeOffset at,
+        string? participantId = null,
+        string? roomSessionId = null,
+        string? roleName = "visitor",
+        string? externalId = null,
+        string? displayName = null,
+        string? metadata = null,
+        int? numClients = null,
+        string? id = null)
+    {
+        var data = new JsonObject
+        {
+            ["meetingId"] = "100000001",
+            ["roomName"] = roomName,
+            ["subdomain"] = "acme",
+            ["participantId"] = participantId,
+            ["roomSessionId"] = roomSessionId,
+            ["displayName"] = displayName,
+            ["externalId"] = externalId,
+            ["metadata"] = metadata,
+            ["roleName"] = roleName,
+            ["numClients"] = numClients,
+            ["isDialIn"] = false,
+        };
+        return Envelope(id ?? NewEventId(), type, at, data);
+    }
+
+    /// <summary>A session event (<c>room.session.*</c>) body.</summary>
+    public static string Session(string type, string roomName, DateTimeOffset at, string? roomSessionId, string? id = null) =>
+        Envelope(id ?? NewEventId(), type, at, new JsonObject
+        {
+            ["meetingId"] = "100000001",
+            ["roomName"] = roomName,
+            ["subdomain"] = "acme",
+            ["roomSessionId"] = roomSessionId,
+        });
+
+    /// <summary>An envelope around any data object.</summary>
+    public static string Envelope(string id, string type, DateTimeOffset at, JsonNode? data) =>
+        new JsonObject
+        {
+            ["id"] = id,
+            ["apiVersion"] = "1.0",
+            ["createdAt"] = at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+            ["type"] = type,
+            ["data"] = data,
+        }.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+}
