@@ -1,11 +1,10 @@
-using WherebyGrains.Api.Webhooks;
 using WherebyGrains.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddWherebyGrainsSilo();
 
 var app = builder.Build();
-app.MapWebhooks();
+app.MapWherebyGrainsSilo();
 app.Run();
 
 /// <summary>The silo host's entry point (public for WebApplicationFactory).</summary>

@@ -1,6 +1,5 @@
-using Azure.Core;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -36,8 +35,22 @@ public static class SiloHosting
         builder.Services.AddWebhookIngest();
         builder.Services.AddHostedService<StartupReport>();
         builder.Services.AddSingleton(storage);
+        builder.Services.AddHealthChecks()
+            .AddCheck<GrainStorageHealthCheck>("grain-storage", tags: [ReadyTag]);
         return builder;
     }
+
+    /// <summary>Maps the silo's endpoints: webhooks and health.</summary>
+    public static WebApplication MapWherebyGrainsSilo(this WebApplication app)
+    {
+        app.MapWebhooks();
+        // Live: the process serves HTTP. Ready: it can also acknowledge webhooks (storage answers).
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });
+        return app;
+    }
+
+    private const string ReadyTag = "ready";
 
     private static void AddGrainStorage(ISiloBuilder orleans, StorageOptions storage)
     {
@@ -49,15 +62,8 @@ public static class SiloHosting
 
         orleans.AddAzureTableGrainStorage(StorageNames.Grains, options => options.Configure<IServiceProvider>((o, services) =>
         {
-            var clientOptions = new TableClientOptions();
-            // Whereby waits 5 s for an answer: fail a storage call fast and let Whereby's retry
-            // (after our 503) do the waiting, rather than retrying here past its timeout.
-            clientOptions.Retry.Mode = RetryMode.Fixed;
-            clientOptions.Retry.MaxRetries = 1;
-            clientOptions.Retry.Delay = TimeSpan.FromMilliseconds(100);
-            clientOptions.Retry.NetworkTimeout = storage.RequestTimeout;
-            o.TableServiceClient = new TableServiceClient(storage.ConnectionString, clientOptions);
-            o.TableName = "WherebyGrainsState";
+            o.TableServiceClient = new TableServiceClient(storage.ConnectionString, StorageClients.TableOptions(storage));
+            o.TableName = StorageClients.GrainStateTable;
             // Orleans' binary format: compact, fast, and version-tolerant through [Id] members.
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>());
         }));

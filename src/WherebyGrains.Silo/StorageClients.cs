@@ -1,0 +1,25 @@
+using Azure.Core;
+using Azure.Data.Tables;
+
+namespace WherebyGrains.Silo;
+
+/// <summary>How this service talks to Azure Table storage.</summary>
+internal static class StorageClients
+{
+    /// <summary>The table that holds grain state.</summary>
+    public const string GrainStateTable = "WherebyGrainsState";
+
+    /// <summary>
+    /// Whereby waits 5 s for an answer: fail a storage call fast and let Whereby's retry (after
+    /// our 503) do the waiting, rather than retrying here past its timeout.
+    /// </summary>
+    public static TableClientOptions TableOptions(StorageOptions storage)
+    {
+        var options = new TableClientOptions();
+        options.Retry.Mode = RetryMode.Fixed;
+        options.Retry.MaxRetries = 1;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(100);
+        options.Retry.NetworkTimeout = storage.RequestTimeout;
+        return options;
+    }
+}

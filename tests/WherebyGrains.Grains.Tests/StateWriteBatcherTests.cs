@@ -1,0 +1,95 @@
+using WherebyGrains.Grains;
+
+namespace WherebyGrains.Grains.Tests;
+
+/// <summary>
+/// The batcher with a write whose completion the test controls, so that "while a write is in
+/// flight" is a fact of the test, not a race.
+/// </summary>
+public sealed class StateWriteBatcherTests
+{
+    private readonly Queue<TaskCompletionSource> _writes = new();
+
+    private StateWriteBatcher NewBatcher() => new(() =>
+    {
+        var write = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _writes.Enqueue(write);
+        return write.Task;
+    });
+
+    [Fact]
+    public async Task Changes_made_while_a_write_is_in_flight_share_the_next_write()
+    {
+        var batcher = NewBatcher();
+        var first = batcher.WhenDurableAsync(batcher.MarkChanged());
+        var waiting = Enumerable.Range(0, 10).Select(_ => batcher.WhenDurableAsync(batcher.MarkChanged())).ToList();
+
+        Assert.Single(_writes);
+        _writes.Dequeue().SetResult();
+        await first;
+        await WaitUntil(() => _writes.Count == 1);
+        Assert.All(waiting, w => Assert.False(w.IsCompleted));
+
+        _writes.Dequeue().SetResult();
+        await Task.WhenAll(waiting);
+        Assert.Equal(2, batcher.WritesStarted);
+    }
+
+    [Fact]
+    public async Task A_failed_write_fails_the_changes_it_held_and_the_next_change_writes_them_again()
+    {
+        var batcher = NewBatcher();
+        var version = batcher.MarkChanged();
+        var failing = batcher.WhenDurableAsync(version);
+        _writes.Dequeue().SetException(new IOException("storage down"));
+
+        await Assert.ThrowsAsync<IOException>(() => failing);
+        Assert.False(batcher.IsDurable(version));
+
+        var retry = batcher.WhenDurableAsync(version);
+        _writes.Dequeue().SetResult();
+        await retry;
+        Assert.True(batcher.IsDurable(version));
+    }
+
+    [Fact]
+    public async Task A_retry_that_arrives_while_the_first_write_is_failing_gets_its_own_attempt()
+    {
+        var batcher = NewBatcher();
+        var version = batcher.MarkChanged();
+        var original = batcher.WhenDurableAsync(version);
+        var retry = batcher.WhenDurableAsync(version);
+
+        _writes.Dequeue().SetException(new IOException("storage down"));
+        await Assert.ThrowsAsync<IOException>(() => original);
+        await WaitUntil(() => _writes.Count == 1);
+        _writes.Dequeue().SetResult();
+
+        await retry;
+        Assert.True(batcher.IsDurable(version));
+    }
+
+    [Fact]
+    public async Task A_change_already_durable_needs_no_write()
+    {
+        var batcher = NewBatcher();
+        var version = batcher.MarkChanged();
+        var first = batcher.WhenDurableAsync(version);
+        _writes.Dequeue().SetResult();
+        await first;
+
+        await batcher.WhenDurableAsync(version);
+
+        Assert.Empty(_writes);
+        Assert.Equal(1, batcher.WritesStarted);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+        Assert.True(condition());
+    }
+}
