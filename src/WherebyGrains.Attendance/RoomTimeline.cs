@@ -22,10 +22,16 @@ public static class RoomTimeline
         var raw = RoomConnections.Build(ordered, settings.Metadata);
         var sessionEvents = ordered.Where(e => e.Kind is RoomEventKind.SessionStarted or RoomEventKind.SessionEnded).ToList();
 
-        var runs = FindRuns(raw, sessionEvents, now, grace, out var nextChangeAt);
-        var sessions = BuildSessions(raw, runs, sessionEvents, now, grace, ref nextChangeAt);
+        var closedByRun = new Dictionary<RawConnection, long>();
+        var runs = FindRuns(raw, sessionEvents, now, grace, closedByRun, out var nextChangeAt);
+
+        // Where a connection is known to end: its 'left', else where a run's end closed it.
+        long EndOf(RawConnection c) => c.LeftAt ?? closedByRun.GetValueOrDefault(c, Forever);
+        var sessions = BuildSessions(raw, runs, sessionEvents, now, grace, EndOf, ref nextChangeAt);
         var connections = AssignAndClose(raw, sessions);
-        var totalled = sessions.Select(s => Total(s, connections, now)).ToList();
+        var byPerson = connections.Where(c => c.IsPerson).ToLookup(c => c.PersonId, StringComparer.Ordinal);
+        var bySession = connections.Where(c => c.IsPerson && c.RoomSessionId is not null).ToLookup(c => c.RoomSessionId!, StringComparer.Ordinal);
+        var totalled = sessions.Select(s => Total(s, bySession[s.Id].ToList(), byPerson, now)).ToList();
 
         return new RoomAttendance
         {
@@ -56,12 +62,11 @@ public static class RoomTimeline
     /// a run ends, the connections still open in it (their <c>left</c> was lost) are closed there,
     /// so that they do not keep later runs alive.
     /// </summary>
-    private static List<Run> FindRuns(List<RawConnection> raw, List<RoomEvent> sessionEvents, long now, long grace, out long? nextChangeAt)
+    private static List<Run> FindRuns(List<RawConnection> raw, List<RoomEvent> sessionEvents, long now, long grace, Dictionary<RawConnection, long> truncated, out long? nextChangeAt)
     {
         nextChangeAt = null;
         var runs = new List<Run>();
         var people = raw.Where(c => c.IsPerson).ToList();
-        var truncated = new Dictionary<RawConnection, long>();
         var endedEvents = sessionEvents.Where(e => e.Kind == RoomEventKind.SessionEnded).ToList();
         var searchFrom = long.MinValue;
 
@@ -97,7 +102,7 @@ public static class RoomTimeline
             // open by lost 'left' events). A named one only ends a run its session took part in.
             var explicitEnd = endedEvents
                 .Where(e => e.At > start && (inferredEnd is null || e.At < inferredEnd))
-                .Where(e => e.RoomSessionId is null || raw.Any(c => c.Tag == e.RoomSessionId && c.JoinedAt <= e.At && (c.LeftAt ?? Forever) > start))
+                .Where(e => e.RoomSessionId is null || raw.Any(c => c.Tag == e.RoomSessionId && c.JoinedAt <= e.At && (c.LeftAt ?? truncated.GetValueOrDefault(c, Forever)) > start))
                 .Select(e => (long?)e.At)
                 .FirstOrDefault();
 
@@ -129,7 +134,8 @@ public static class RoomTimeline
         }
     }
 
-    private static List<SessionWindow> BuildSessions(List<RawConnection> raw, List<Run> runs, List<RoomEvent> sessionEvents, long now, long grace, ref long? nextChangeAt)
+    private static List<SessionWindow> BuildSessions(
+        List<RawConnection> raw, List<Run> runs, List<RoomEvent> sessionEvents, long now, long grace, Func<RawConnection, long> endOf, ref long? nextChangeAt)
     {
         var sessions = new List<SessionWindow>();
         var claimed = new HashSet<Run>();
@@ -143,7 +149,7 @@ public static class RoomTimeline
             var started = sessionEvents.Where(e => e.Kind == RoomEventKind.SessionStarted && e.RoomSessionId == id).Select(e => (long?)e.At).Min();
             var ended = sessionEvents.Where(e => e.Kind == RoomEventKind.SessionEnded && e.RoomSessionId == id).Select(e => (long?)e.At).Max();
             // Whereby's id spans every run its people took part in, even across a dip below 2.
-            var own = runs.Where(r => tagged.Any(c => c.IsPerson && new Interval(c.JoinedAt, c.LeftAt ?? Forever).Overlaps(new Interval(r.Start, r.End ?? Forever)))).ToList();
+            var own = runs.Where(r => tagged.Any(c => c.IsPerson && new Interval(c.JoinedAt, endOf(c)).Overlaps(new Interval(r.Start, r.End ?? Forever)))).ToList();
             claimed.UnionWith(own);
 
             var start = started ?? own.FirstOrDefault()?.Start ?? tagged.Select(c => (long?)c.JoinedAt).Min() ?? ended ?? now;
@@ -259,16 +265,14 @@ public static class RoomTimeline
         return connections;
     }
 
-    private static Session Total(SessionWindow window, List<Connection> connections, long now)
+    private static Session Total(SessionWindow window, List<Connection> own, ILookup<string, Connection> byPerson, long now)
     {
         var span = new Interval(window.Start, Math.Max(window.Start, window.End ?? now));
-        var own = connections.Where(c => c.IsPerson && c.RoomSessionId == window.Id).ToList();
-        var roomPeople = connections.Where(c => c.IsPerson).ToList();
 
         var people = own.GroupBy(c => c.PersonId, StringComparer.Ordinal)
             .Select(g =>
             {
-                var all = roomPeople.Where(c => c.PersonId == g.Key).Select(c => c.Span(now));
+                var all = byPerson[g.Key].Select(c => c.Span(now));
                 return new SessionAttendance
                 {
                     PersonId = g.Key,
@@ -291,7 +295,8 @@ public static class RoomTimeline
             TotalParticipantMs = own.Sum(c => c.Span(now).Length),
             TotalParticipantMinutes = own.Sum(c => (c.Span(now).Length + MinuteMs - 1) / MinuteMs),
             TotalUniqueParticipants = people.Count,
-            PeakParticipants = Intervals.MaxDistinctConcurrent(roomPeople.Select(c => (c.PersonId, c.Span(now))), span),
+            PeakParticipants = Intervals.MaxDistinctConcurrent(
+                byPerson.SelectMany(p => p.Where(c => c.Span(now).Overlaps(span)).Select(c => (c.PersonId, c.Span(now)))), span),
             People = people,
         };
     }
