@@ -39,6 +39,9 @@ public sealed record Connection
     /// <summary>True when no <c>left</c> came and the session's end closed it.</summary>
     public bool LeftInferred { get; init; }
 
+    /// <summary>The ids of the events it was built from.</summary>
+    public IReadOnlyList<string> EventIds { get; init; } = [];
+
     /// <summary>Its span, up to <paramref name="now"/> while open.</summary>
     public Interval Span(long now) => new(JoinedAt, Math.Max(JoinedAt, LeftAt ?? now));
 }

@@ -11,7 +11,8 @@ internal sealed record RawConnection(
     MetadataCheck Metadata,
     string PersonId,
     long JoinedAt,
-    long? LeftAt);
+    long? LeftAt,
+    IReadOnlyList<string> EventIds);
 
 /// <summary>Pairs <c>joined</c> and <c>left</c> events into connections (rule 3) and names their person (rule 4).</summary>
 internal static class RoomConnections
@@ -86,7 +87,8 @@ internal static class RoomConnections
             check,
             PersonId: externalId ?? check.Identity ?? participantId,
             joinedAt,
-            leftAt);
+            leftAt,
+            [.. own.Select(e => e.Id)]);
     }
 
     private static string Fingerprint(RoomEvent e) =>

@@ -259,6 +259,7 @@ public static class RoomTimeline
                 JoinedAt = c.JoinedAt,
                 LeftAt = leftAt,
                 LeftInferred = leftInferred,
+                EventIds = c.EventIds,
             });
         }
         connections.Sort((a, b) => a.JoinedAt != b.JoinedAt ? a.JoinedAt.CompareTo(b.JoinedAt) : string.CompareOrdinal(a.ParticipantId, b.ParticipantId));

@@ -14,7 +14,23 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("Record")]
     Task<IngestOutcome> RecordAsync(WherebyEvent evt);
 
-    /// <summary>The events this room has recorded, oldest first by <see cref="WherebyEvent.CreatedAt"/>.</summary>
+    /// <summary>The events this room holds now (not those archived with closed sessions), oldest first.</summary>
     [Alias("GetRecordedEvents")]
     Task<IReadOnlyList<WherebyEvent>> GetRecordedEventsAsync();
+
+    /// <summary>Every session of the room with its totals, newest first.</summary>
+    [Alias("GetSessions")]
+    Task<IReadOnlyList<RoomSessionView>> GetSessionsAsync();
+
+    /// <summary>The connections of one session (every connection of the room when null).</summary>
+    [Alias("GetParticipants")]
+    Task<IReadOnlyList<ParticipantView>> GetParticipantsAsync(string? roomSessionId);
+
+    /// <summary>Live presence.</summary>
+    [Alias("GetPresence")]
+    Task<PresenceView> GetPresenceAsync();
+
+    /// <summary>Called by one of the room's archived sessions after a late event changed its totals.</summary>
+    [Alias("UpdateArchived")]
+    Task UpdateArchivedAsync(RoomSessionView summary);
 }

@@ -1,72 +1,305 @@
+using Microsoft.Extensions.DependencyInjection;
+using System.IO.Hashing;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 using Orleans.Storage;
+using WherebyGrains.Attendance;
 using WherebyGrains.Contracts;
 
 namespace WherebyGrains.Grains;
 
 /// <summary>
-/// One room of one tenant: dedupes its events by id and makes them durable before they are
-/// acknowledged. Reentrant so that events arriving together share one storage write; every
-/// state change happens synchronously within a turn, before any await.
+/// One room of one tenant: dedupes its events, makes them durable before they are acknowledged,
+/// and serves presence, sessions and connections computed by the rules. Reentrant so that events
+/// arriving together share one storage write; every state change happens within a turn, before
+/// any await. Closed sessions move to their own records after a while (bounded hot state), and
+/// late events for them are routed there.
 /// </summary>
 [Reentrant]
-public sealed class RoomGrain : Grain, IRoomGrain
+public sealed partial class RoomGrain(
+    [PersistentState("room", StorageNames.Grains)] IPersistentState<RoomState> state,
+    ITenantAttendanceSettings tenantSettings,
+    IOptions<RoomGrainOptions> options,
+    PersonKeys personKeys,
+    [FromKeyedServices(AttendanceClock.Key)] TimeProvider clock,
+    ILogger<RoomGrain> logger) : Grain, IRoomGrain, IRemindable
 {
-    private readonly IPersistentState<RoomState> _state;
-    private readonly StateWriteBatcher _writes;
-    private readonly HashSet<string> _recorded = new(StringComparer.Ordinal);
+    private const string MaintenanceReminder = "maintenance";
+    private static readonly TimeSpan OutboxRetry = TimeSpan.FromSeconds(10);
 
-    // Events in memory whose first 2xx has not been given yet, with the version that holds them.
-    private readonly Dictionary<string, long> _unacknowledged = new(StringComparer.Ordinal);
-
-    /// <summary>Creates the grain around its persisted record.</summary>
-    public RoomGrain([PersistentState("room", StorageNames.Grains)] IPersistentState<RoomState> state)
-    {
-        _state = state;
-        _writes = new StateWriteBatcher(WriteAsync);
-    }
+    private readonly RoomGrainOptions _options = options.Value;
+    private RoomKey _key;
+    private AttendanceLedger _ledger = null!;
+    private IGrainTimer? _timer;
+    private bool _reminderRegistered;
+    private bool _maintaining;
+    private bool _maintainAgain;
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        foreach (var evt in _state.State.Events)
-        {
-            _recorded.Add(evt.Id);
-        }
-        return Task.CompletedTask;
+        _key = RoomKey.Parse(this.GetPrimaryKeyString());
+        _ledger = new AttendanceLedger(_key.TenantId, _key.RoomName, state.State, PersistAsync, tenantSettings.For(_key.TenantId), GrainFactory, personKeys, clock, logger);
+        _reminderRegistered = await this.GetReminder(MaintenanceReminder) is not null;
+
+        // Reconcile: a session may have ended (by inference) while no activation was here to see it.
+        _ledger.StartDelivery();
+        ScheduleMaintenance(TimeSpan.Zero);
     }
 
     /// <inheritdoc />
     public async Task<IngestOutcome> RecordAsync(WherebyEvent evt)
     {
-        long version;
-        if (_recorded.Add(evt.Id))
+        if (!_ledger.Contains(evt.Id))
         {
-            _state.State.Events.Add(evt);
-            version = _writes.MarkChanged();
-            _unacknowledged[evt.Id] = version;
-        }
-        else if (!_unacknowledged.TryGetValue(evt.Id, out version))
-        {
-            return IngestOutcome.Duplicate;
+            if (state.State.ArchivedEventIds.ContainsKey(IdHash(evt.Id)))
+            {
+                return IngestOutcome.Duplicate;
+            }
+            if (FindArchived(evt) is { } archived)
+            {
+                return await SessionGrain(archived.RoomSessionId).RecordAsync(evt);
+            }
         }
 
-        await _writes.WhenDurableAsync(version);
-
-        // Of all deliveries waiting on this event, the first to see it durable is the one accepted.
-        return _unacknowledged.Remove(evt.Id) ? IngestOutcome.Accepted : IngestOutcome.Duplicate;
+        var outcome = await _ledger.RecordAsync(evt);
+        ScheduleMaintenance(TimeSpan.Zero);
+        return outcome;
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<WherebyEvent>> GetRecordedEventsAsync() =>
-        Task.FromResult<IReadOnlyList<WherebyEvent>>([.. _state.State.Events.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal)]);
+        Task.FromResult<IReadOnlyList<WherebyEvent>>([.. state.State.Events.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal)]);
 
-    private async Task WriteAsync()
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RoomSessionView>> GetSessionsAsync()
+    {
+        var now = _ledger.Now;
+        var live = _ledger.Compute(now).Sessions.Select(s => AttendanceViews.Session(_key.RoomName, s, now));
+        return Task.FromResult<IReadOnlyList<RoomSessionView>>(
+            [.. state.State.Archived.Select(a => a.Summary).Concat(live).OrderByDescending(s => s.StartedAt).ThenBy(s => s.RoomSessionId, StringComparer.Ordinal)]);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ParticipantView>> GetParticipantsAsync(string? roomSessionId)
+    {
+        if (roomSessionId is not null && state.State.Archived.Any(a => a.RoomSessionId == roomSessionId))
+        {
+            return await SessionGrain(roomSessionId).GetParticipantsAsync();
+        }
+        var now = _ledger.Now;
+        return [.. _ledger.Compute(now).Connections
+            .Where(c => roomSessionId is null || c.RoomSessionId == roomSessionId)
+            .Select(c => AttendanceViews.Participant(_key.RoomName, c, now))];
+    }
+
+    /// <inheritdoc />
+    public Task<PresenceView> GetPresenceAsync() =>
+        Task.FromResult(AttendanceViews.Presence(_key.RoomName, _ledger.Compute(_ledger.Now).Presence));
+
+    /// <inheritdoc />
+    public Task UpdateArchivedAsync(RoomSessionView summary)
+    {
+        var index = state.State.Archived.FindIndex(a => a.RoomSessionId == summary.RoomSessionId);
+        if (index < 0 || state.State.Archived[index].Summary == summary)
+        {
+            return Task.CompletedTask;
+        }
+        state.State.Archived[index] = state.State.Archived[index] with { Summary = summary };
+        return _ledger.FlushAsync();
+    }
+
+    /// <inheritdoc />
+    public Task ReceiveReminder(string reminderName, TickStatus status) => MaintainAsync();
+
+    /// <summary>
+    /// What happens without new events: sessions ending by inference (hand-offs to persons),
+    /// the outbox retried, closed sessions archived, and the next wake-up planned.
+    /// </summary>
+    private async Task MaintainAsync()
+    {
+        // The grain is reentrant: a timer and a reminder (or two timers) could otherwise interleave here.
+        if (_maintaining)
+        {
+            _maintainAgain = true;
+            return;
+        }
+        _maintaining = true;
+        try
+        {
+            do
+            {
+                _maintainAgain = false;
+                await MaintainOnceAsync();
+            }
+            while (_maintainAgain);
+        }
+        finally
+        {
+            _maintaining = false;
+        }
+    }
+
+    private async Task MaintainOnceAsync()
+    {
+        var now = _ledger.Now;
+        var attendance = _ledger.Compute(now);
+
+        // A session ended by inference: write, so that its hand-offs are durable in the outbox,
+        // then deliver. Also persist an outbox that deliveries emptied, so it is not redone.
+        if (_ledger.HandOffsPending(now) || (_ledger.OutboxCount == 0 && _ledger.OutboxChangedSinceWrite))
+        {
+            await _ledger.FlushAsync();
+        }
+        _ledger.StartDelivery();
+        await ArchiveClosedSessionsAsync(now, attendance);
+        PruneArchivedIds(now);
+
+        var next = NextMaintenance(now);
+        ScheduleMaintenance(next);
+        await KeepReminderAsync(next is not null);
+    }
+
+    private TimeSpan? NextMaintenance(long now)
+    {
+        var attendance = _ledger.Compute(now);
+        var due = new List<long>();
+        if (attendance.NextChangeAt is { } change)
+        {
+            due.Add(change);
+        }
+        if (_ledger.OutboxCount > 0)
+        {
+            due.Add(now + (long)OutboxRetry.TotalMilliseconds);
+        }
+        foreach (var s in attendance.Sessions.Where(s => s.EndedAt is not null))
+        {
+            due.Add(s.EndedAt!.Value + (long)_options.ArchiveAfter.TotalMilliseconds);
+        }
+        if (attendance.Sessions.Any(s => s.EndedAt is null))
+        {
+            // A live session can end at any time by inference once people leave; look again then.
+            due.Add(now + (long)Math.Max(1000, _ledger.Settings.EndGrace.TotalMilliseconds));
+        }
+        return due.Count == 0 ? null : TimeSpan.FromMilliseconds(Math.Max(0, due.Min() - now));
+    }
+
+    private void ScheduleMaintenance(TimeSpan? dueIn)
+    {
+        _timer?.Dispose();
+        _timer = dueIn is { } due
+            ? this.RegisterGrainTimer(static (grain, _) => grain.MaintainAsync(), this,
+                new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true, Interleave = false })
+            : null;
+    }
+
+    /// <summary>
+    /// A reminder is the durable wake-up: it brings the room back after a deactivation or a silo
+    /// restart while a session may still end by inference or hand-offs wait.
+    /// </summary>
+    private async Task KeepReminderAsync(bool needed)
+    {
+        if (needed == _reminderRegistered)
+        {
+            return;
+        }
+        if (needed)
+        {
+            await this.RegisterOrUpdateReminder(MaintenanceReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        }
+        else if (await this.GetReminder(MaintenanceReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+        _reminderRegistered = needed;
+    }
+
+    private async Task ArchiveClosedSessionsAsync(long now, RoomAttendance attendance)
+    {
+        var archiveBefore = now - (long)_options.ArchiveAfter.TotalMilliseconds;
+        foreach (var session in attendance.Sessions.Where(s => s.EndedAt is { } end && end <= archiveBefore).ToList())
+        {
+            if (state.State.Archived.Any(a => a.RoomSessionId == session.RoomSessionId))
+            {
+                // Events of an already archived session reached the room (they are kept with it); leave them.
+                continue;
+            }
+            var connections = attendance.Connections.Where(c => c.RoomSessionId == session.RoomSessionId).ToList();
+            var window = session.Span(now);
+            // A connection that reaches into another session must stay with the room's events.
+            if (attendance.Sessions.Any(other => other != session && connections.Any(c => c.Span(now).Overlaps(other.Span(now)))))
+            {
+                continue;
+            }
+            var ids = connections.SelectMany(c => c.EventIds).ToHashSet(StringComparer.Ordinal);
+            var grace = (long)_ledger.Settings.EndGrace.TotalMilliseconds;
+            foreach (var e in state.State.Events)
+            {
+                var at = e.CreatedAt.ToUnixTimeMilliseconds();
+                var sessionEvent = e.Type is WherebyEventTypes.SessionStarted or WherebyEventTypes.SessionEnded;
+                if ((sessionEvent && (e.RoomSessionId == session.RoomSessionId || (e.RoomSessionId is null && at >= window.Start - grace && at <= window.End + grace)))
+                    || (e.Type is WherebyEventTypes.ClientKnocked or WherebyEventTypes.ClientKnockCancelled && at >= window.Start && at <= window.End))
+                {
+                    ids.Add(e.Id);
+                }
+            }
+            var events = state.State.Events.Where(e => ids.Contains(e.Id)).ToList();
+            var handedOff = state.State.HandedOff.Where(h => h.Key.StartsWith(session.RoomSessionId + "\n", StringComparison.Ordinal))
+                .ToDictionary(h => h.Key, h => h.Value, StringComparer.Ordinal);
+
+            // The session's record first: if the room's write then fails, the events are in both, which is harmless.
+            await SessionGrain(session.RoomSessionId).ArchiveAsync(events, handedOff, state.State.Revision);
+
+            state.State.Archived.Add(new ArchivedSession(session.RoomSessionId, session.StartedAt, session.EndedAt!.Value, AttendanceViews.Session(_key.RoomName, session, now)));
+            foreach (var id in ids)
+            {
+                state.State.ArchivedEventIds[IdHash(id)] = now;
+            }
+            _ledger.Remove(ids, [session.RoomSessionId]);
+            await _ledger.FlushAsync();
+            LogArchived(_key.TenantId, _key.RoomName, session.RoomSessionId, events.Count);
+        }
+    }
+
+    private void PruneArchivedIds(long now)
+    {
+        var oldest = now - (long)_options.ArchivedIdRetention.TotalMilliseconds;
+        foreach (var (hash, archivedAt) in state.State.ArchivedEventIds.Where(x => x.Value < oldest).ToList())
+        {
+            state.State.ArchivedEventIds.Remove(hash);
+        }
+    }
+
+    /// <summary>The archived session a late event belongs to: by its id, else by its time.</summary>
+    private ArchivedSession? FindArchived(WherebyEvent evt)
+    {
+        if (state.State.Archived.Count == 0)
+        {
+            return null;
+        }
+        if (evt.RoomSessionId is { } id)
+        {
+            return state.State.Archived.FirstOrDefault(a => a.RoomSessionId == id);
+        }
+        var at = evt.CreatedAt.ToUnixTimeMilliseconds();
+        var before = (long)_options.WaitingMargin.TotalMilliseconds;
+        var after = (long)_ledger.Settings.EndGrace.TotalMilliseconds;
+        return state.State.Archived.LastOrDefault(a => at >= a.StartedAt - before && at <= a.EndedAt + after);
+    }
+
+    private IRoomSessionGrain SessionGrain(string roomSessionId) =>
+        GrainFactory.GetGrain<IRoomSessionGrain>($"{_key}#{roomSessionId}");
+
+    private static ulong IdHash(string eventId) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(eventId));
+
+    private async Task PersistAsync()
     {
         try
         {
-            await _state.WriteStateAsync();
+            await state.WriteStateAsync();
         }
         catch (InconsistentStateException)
         {
@@ -75,4 +308,7 @@ public sealed class RoomGrain : Grain, IRoomGrain
             throw;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Room {RoomName} of tenant {TenantId}: session {RoomSessionId} archived with {EventCount} events")]
+    private partial void LogArchived(string tenantId, string roomName, string roomSessionId, int eventCount);
 }

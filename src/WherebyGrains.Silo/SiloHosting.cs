@@ -1,5 +1,7 @@
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using WherebyGrains.Api.Configuration;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -33,6 +35,10 @@ public static class SiloHosting
         });
 
         builder.Services.AddWebhookIngest();
+        builder.Services.AddKeyedSingleton(AttendanceClock.Key, TimeProvider.System);
+        builder.Services.AddOptions<RoomGrainOptions>().BindConfiguration(RoomGrainOptions.Section);
+        builder.Services.AddSingleton<ITenantAttendanceSettings, TenantAttendanceSettings>();
+        builder.Services.AddSingleton(sp => new PersonKeys(sp.GetRequiredService<IOptions<WherebyGrainsOptions>>().Value.Privacy.PersonKeySecret));
         builder.Services.AddHostedService<StartupReport>();
         builder.Services.AddSingleton(storage);
         builder.Services.AddHealthChecks()
@@ -57,8 +63,15 @@ public static class SiloHosting
         if (storage.Provider == StorageProvider.Memory)
         {
             orleans.AddMemoryGrainStorage(StorageNames.Grains);
+            orleans.UseInMemoryReminderService();
             return;
         }
+
+        orleans.UseAzureTableReminderService(options => options.Configure(o =>
+        {
+            o.TableServiceClient = new TableServiceClient(storage.ConnectionString, StorageClients.TableOptions(storage));
+            o.TableName = StorageClients.RemindersTable;
+        }));
 
         orleans.AddAzureTableGrainStorage(StorageNames.Grains, options => options.Configure<IServiceProvider>((o, services) =>
         {

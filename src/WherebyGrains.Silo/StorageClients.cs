@@ -9,6 +9,9 @@ internal static class StorageClients
     /// <summary>The table that holds grain state.</summary>
     public const string GrainStateTable = "WherebyGrainsState";
 
+    /// <summary>The table that holds reminders.</summary>
+    public const string RemindersTable = "WherebyGrainsReminders";
+
     /// <summary>
     /// Whereby waits 5 s for an answer: fail a storage call fast and let Whereby's retry (after
     /// our 503) do the waiting, rather than retrying here past its timeout.

@@ -11,6 +11,42 @@ public sealed class WherebyGrainsOptions
 
     /// <summary>Webhook ingest settings.</summary>
     public WebhookOptions Webhooks { get; set; } = new();
+
+    /// <summary>Session settings.</summary>
+    public SessionOptions Sessions { get; set; } = new();
+
+    /// <summary>Signed metadata settings.</summary>
+    public MetadataOptions Metadata { get; set; } = new();
+
+    /// <summary>Privacy settings.</summary>
+    public PrivacyOptions Privacy { get; set; } = new();
+}
+
+/// <summary>The <c>WherebyGrains:Sessions</c> section (the rules' part).</summary>
+public sealed class SessionOptions
+{
+    /// <summary>How long a room must stay below 2 people before a session ends without Whereby's event.</summary>
+    public TimeSpan EndGrace { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>The <c>WherebyGrains:Metadata</c> section.</summary>
+public sealed class MetadataOptions
+{
+    /// <summary>How old a signed metadata timestamp may be.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(30);
+}
+
+/// <summary>The <c>WherebyGrains:Privacy</c> section.</summary>
+public sealed class PrivacyOptions
+{
+    /// <summary>The built-in secret, for local runs only.</summary>
+    public const string DevelopmentPersonKeySecret = "wherebygrains-development-person-key";
+
+    /// <summary>
+    /// The secret of the keyed hash that turns person keys (externalIds) into grain keys. Set it
+    /// once per deployment: changing it orphans every person's history.
+    /// </summary>
+    public string PersonKeySecret { get; set; } = DevelopmentPersonKeySecret;
 }
 
 /// <summary>One tenant's secrets and keys.</summary>

@@ -1,0 +1,26 @@
+
+namespace WherebyGrains.Contracts;
+
+/// <summary>
+/// One archived session of one room, keyed <c>{roomKey}#{roomSessionId}</c>: the events of a
+/// closed session, moved out of the room's record so that the room's stays small.
+/// </summary>
+[Alias("wg.IRoomSessionGrain")]
+public interface IRoomSessionGrain : IGrainWithStringKey
+{
+    /// <summary>Takes over a closed session's events and hand-off fingerprints (idempotent).</summary>
+    [Alias("Archive")]
+    Task ArchiveAsync(IReadOnlyList<WherebyEvent> events, IReadOnlyDictionary<string, ulong> handedOff, long revision);
+
+    /// <summary>Records a late event of this session.</summary>
+    [Alias("Record")]
+    Task<IngestOutcome> RecordAsync(WherebyEvent evt);
+
+    /// <summary>The session with its totals.</summary>
+    [Alias("GetSession")]
+    Task<RoomSessionView?> GetSessionAsync();
+
+    /// <summary>Its connections.</summary>
+    [Alias("GetParticipants")]
+    Task<IReadOnlyList<ParticipantView>> GetParticipantsAsync();
+}

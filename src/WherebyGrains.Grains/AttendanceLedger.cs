@@ -1,0 +1,217 @@
+using Microsoft.Extensions.Logging;
+using WherebyGrains.Attendance;
+using WherebyGrains.Contracts;
+
+namespace WherebyGrains.Grains;
+
+/// <summary>
+/// The part a room grain and an archived-session grain share: it dedupes events, makes them
+/// durable in batches (one write in flight, every event waiting shares the next), computes
+/// attendance once per write, and keeps person hand-offs in an outbox that is written with the
+/// events and delivered after, retried until each person grain has them.
+/// </summary>
+/// <remarks>Used only from within one grain's turns: not thread-safe, and needs no locks.</remarks>
+public sealed partial class AttendanceLedger
+{
+    private readonly LedgerState _state;
+    private readonly Func<Task> _persist;
+    private readonly IGrainFactory _grains;
+    private readonly PersonKeys _personKeys;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly StateWriteBatcher _writes;
+    private readonly HashSet<string> _recorded = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _unacknowledged = new(StringComparer.Ordinal);
+    private List<RoomEvent> _roomEvents = [];
+    private (long Revision, long Now, RoomAttendance Result)? _cache;
+    private Task _delivery = Task.CompletedTask;
+
+    /// <summary>Wraps <paramref name="state"/>, persisted by <paramref name="persist"/>.</summary>
+    public AttendanceLedger(
+        string tenantId,
+        string roomName,
+        LedgerState state,
+        Func<Task> persist,
+        AttendanceSettings settings,
+        IGrainFactory grains,
+        PersonKeys personKeys,
+        TimeProvider clock,
+        ILogger logger)
+    {
+        TenantId = tenantId;
+        RoomName = roomName;
+        Settings = settings;
+        _state = state;
+        _persist = persist;
+        _grains = grains;
+        _personKeys = personKeys;
+        _clock = clock;
+        _logger = logger;
+        _writes = new StateWriteBatcher(WriteAsync);
+        Reload();
+    }
+
+    /// <summary>The tenant.</summary>
+    public string TenantId { get; }
+
+    /// <summary>The room.</summary>
+    public string RoomName { get; }
+
+    /// <summary>The rules' settings for this tenant.</summary>
+    public AttendanceSettings Settings { get; }
+
+    /// <summary>The events held.</summary>
+    public IReadOnlyList<WherebyEvent> Events => _state.Events;
+
+    /// <summary>Writes started so far (for tests and metrics).</summary>
+    public long WritesStarted => _writes.WritesStarted;
+
+    /// <summary>Hand-offs waiting for delivery.</summary>
+    public int OutboxCount => _state.Outbox.Count;
+
+    /// <summary>The current time in Unix ms.</summary>
+    public long Now => _clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>True when the event id is held here.</summary>
+    public bool Contains(string eventId) => _recorded.Contains(eventId);
+
+    /// <summary>Rebuilds the in-memory indexes after the state was replaced or trimmed.</summary>
+    public void Reload()
+    {
+        _recorded.Clear();
+        _roomEvents = new List<RoomEvent>(_state.Events.Count);
+        foreach (var evt in _state.Events)
+        {
+            _recorded.Add(evt.Id);
+            if (AttendanceViews.ToRoomEvent(evt) is { } roomEvent)
+            {
+                _roomEvents.Add(roomEvent);
+            }
+        }
+        _cache = null;
+    }
+
+    /// <summary>
+    /// Records <paramref name="evt"/> and returns once it is durable. Of all deliveries of one
+    /// event, the first to see it durable is <see cref="IngestOutcome.Accepted"/>.
+    /// </summary>
+    public async Task<IngestOutcome> RecordAsync(WherebyEvent evt)
+    {
+        long version;
+        if (_recorded.Add(evt.Id))
+        {
+            _state.Events.Add(evt);
+            if (AttendanceViews.ToRoomEvent(evt) is { } roomEvent)
+            {
+                _roomEvents.Add(roomEvent);
+            }
+            _state.Revision++;
+            _cache = null;
+            version = _writes.MarkChanged();
+            _unacknowledged[evt.Id] = version;
+        }
+        else if (!_unacknowledged.TryGetValue(evt.Id, out version))
+        {
+            return IngestOutcome.Duplicate;
+        }
+
+        await _writes.WhenDurableAsync(version);
+        StartDelivery();
+        return _unacknowledged.Remove(evt.Id) ? IngestOutcome.Accepted : IngestOutcome.Duplicate;
+    }
+
+    /// <summary>Removes events (archived elsewhere) from this ledger; the caller persists.</summary>
+    public void Remove(IReadOnlySet<string> eventIds, IEnumerable<string> handedOffSessions)
+    {
+        _state.Events.RemoveAll(e => eventIds.Contains(e.Id));
+        var sessions = handedOffSessions.Select(s => s + "\n").ToList();
+        foreach (var key in _state.HandedOff.Keys.Where(k => sessions.Any(s => k.StartsWith(s, StringComparison.Ordinal))).ToList())
+        {
+            _state.HandedOff.Remove(key);
+        }
+        _state.Revision++;
+        Reload();
+    }
+
+    /// <summary>The rules applied to the events held, as of <paramref name="now"/> (cached per revision and instant).</summary>
+    public RoomAttendance Compute(long now)
+    {
+        if (_cache is { } cached && cached.Revision == _state.Revision && cached.Now == now)
+        {
+            return cached.Result;
+        }
+        var result = RoomTimeline.Compute(_roomEvents, now, Settings);
+        _cache = (_state.Revision, now, result);
+        return result;
+    }
+
+    /// <summary>
+    /// Makes the current state durable (for changes made outside <see cref="RecordAsync"/>, such as
+    /// a session that ended by inference) and delivers what that put in the outbox.
+    /// </summary>
+    public async Task FlushAsync()
+    {
+        _state.Revision++;
+        _cache = null;
+        await _writes.WhenDurableAsync(_writes.MarkChanged());
+        StartDelivery();
+    }
+
+    /// <summary>Delivers the outbox now, if it is not being delivered already; failures are retried later.</summary>
+    public void StartDelivery()
+    {
+        if (_state.Outbox.Count > 0 && _delivery.IsCompleted)
+        {
+            _delivery = DeliverAsync();
+        }
+    }
+
+    /// <summary>Completes when the delivery under way (if any) has finished.</summary>
+    public Task DeliveryCompletion => _delivery;
+
+    /// <summary>True when deliveries emptied outbox entries that the state in storage still holds.</summary>
+    public bool OutboxChangedSinceWrite { get; private set; }
+
+    /// <summary>True when the rules, as of <paramref name="now"/>, call for hand-offs not yet made (e.g. a session ended by inference).</summary>
+    public bool HandOffsPending(long now) =>
+        PersonHandOffs.ArePending(TenantId, RoomName, Compute(now), now, _state.HandedOff, _personKeys);
+
+    private async Task WriteAsync()
+    {
+        // One computation per write, however many events share it: hand-offs go into the outbox
+        // and are written together with the events that caused them.
+        var now = Now;
+        var attendance = Compute(now);
+        var handOffs = PersonHandOffs.Diff(TenantId, RoomName, attendance, attendance.Sessions, now, _state.Revision, _state.HandedOff, _personKeys);
+        _state.Outbox.AddRange(handOffs);
+        OutboxChangedSinceWrite = false;
+        await _persist();
+    }
+
+    private async Task DeliverAsync()
+    {
+        var batch = _state.Outbox.ToList();
+        var delivered = new HashSet<PersonHandOff>();
+        foreach (var person in batch.GroupBy(h => h.PersonKey, StringComparer.Ordinal))
+        {
+            try
+            {
+                // Newest revision last: the person grain keeps the newest row per session.
+                await _grains.GetGrain<IPersonGrain>(person.Key).RecordAsync([.. person.OrderBy(h => h.Revision).Select(h => h.Row)], person.Max(h => h.Revision));
+                delivered.UnionWith(person);
+            }
+            catch (Exception e)
+            {
+                LogHandOffFailed(e, TenantId, person.Key);
+            }
+        }
+        if (delivered.Count > 0)
+        {
+            _state.Outbox.RemoveAll(delivered.Contains);
+            OutboxChangedSinceWrite = true;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hand-off to person {PersonKey} of tenant {TenantId} failed; it stays in the outbox and is retried")]
+    private partial void LogHandOffFailed(Exception exception, string tenantId, string personKey);
+}

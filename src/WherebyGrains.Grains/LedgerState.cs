@@ -1,0 +1,33 @@
+using WherebyGrains.Contracts;
+
+namespace WherebyGrains.Grains;
+
+/// <summary>
+/// What a room, or an archived session, keeps durably: its events, what it has handed to person
+/// grains, and the hand-offs not yet delivered (the outbox).
+/// </summary>
+[GenerateSerializer, Alias("wg.LedgerState")]
+public class LedgerState
+{
+    /// <summary>The recorded events, in arrival order.</summary>
+    [Id(0)] public List<WherebyEvent> Events { get; set; } = [];
+
+    /// <summary>
+    /// Per <c>{roomSessionId}\n{personId}</c>, a fingerprint of the row last handed off, so that only
+    /// changed rows are handed off again.
+    /// </summary>
+    [Id(1)] public Dictionary<string, ulong> HandedOff { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Hand-offs written but not yet acknowledged by their person grain.</summary>
+    [Id(2)] public List<PersonHandOff> Outbox { get; set; } = [];
+
+    /// <summary>Grows with every change; orders hand-offs so that a person grain never goes backwards.</summary>
+    [Id(3)] public long Revision { get; set; }
+}
+
+/// <summary>One row for one person grain, waiting to be delivered.</summary>
+[GenerateSerializer, Immutable, Alias("wg.PersonHandOff")]
+public sealed record PersonHandOff(
+    [property: Id(0)] string PersonKey,
+    [property: Id(1)] AttendanceRow Row,
+    [property: Id(2)] long Revision);

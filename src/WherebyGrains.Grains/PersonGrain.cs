@@ -1,0 +1,36 @@
+using Orleans.Runtime;
+using WherebyGrains.Contracts;
+
+namespace WherebyGrains.Grains;
+
+/// <summary>
+/// One person's attendance across sessions and rooms, fed by the rooms' hand-offs. Upserts are
+/// idempotent and ordered by revision, so a retried or late hand-off never goes backwards.
+/// </summary>
+public sealed class PersonGrain([PersistentState("person", StorageNames.Grains)] IPersistentState<PersonState> state) : Grain, IPersonGrain
+{
+    /// <inheritdoc />
+    public async Task RecordAsync(IReadOnlyList<AttendanceRow> rows, long revision)
+    {
+        var changed = false;
+        foreach (var row in rows)
+        {
+            var key = row.RoomName + "\n" + row.RoomSessionId;
+            if (state.State.Rows.TryGetValue(key, out var held) && (held.Revision > revision || held.Row == row))
+            {
+                continue;
+            }
+            state.State.Rows[key] = new PersonSessionRow(row, revision);
+            changed = true;
+        }
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AttendanceRow>> GetAttendanceAsync() =>
+        Task.FromResult<IReadOnlyList<AttendanceRow>>(
+            [.. state.State.Rows.Values.Select(r => r.Row).OrderByDescending(r => r.SessionStartedAt).ThenBy(r => r.RoomName, StringComparer.Ordinal)]);
+}

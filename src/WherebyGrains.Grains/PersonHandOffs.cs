@@ -1,0 +1,52 @@
+using System.IO.Hashing;
+using System.Text;
+using WherebyGrains.Attendance;
+
+namespace WherebyGrains.Grains;
+
+/// <summary>
+/// Decides which person rows to hand off: a person's row once when they first appear in a live
+/// session (so the report knows where to look), then again when the session ends, and again
+/// whenever a late event changes an ended session's row. Never once per event.
+/// </summary>
+public static class PersonHandOffs
+{
+    /// <summary>The hand-offs that <paramref name="attendance"/> calls for, updating <paramref name="handedOff"/>.</summary>
+    public static List<PersonHandOff> Diff(
+        string tenantId,
+        string roomName,
+        RoomAttendance attendance,
+        IEnumerable<Session> sessions,
+        long now,
+        long revision,
+        Dictionary<string, ulong> handedOff,
+        PersonKeys keys)
+    {
+        var handOffs = new List<PersonHandOff>();
+        foreach (var session in sessions)
+        {
+            foreach (var person in session.People)
+            {
+                var row = AttendanceViews.Row(roomName, session, person, now);
+                // A live row changes every second: only its existence is handed off, the numbers come when it ends.
+                var fingerprint = session.EndedAt is null
+                    ? Fingerprint($"live\n{session.RoomSessionId}\n{session.StartedAt}")
+                    : Fingerprint($"{row.SessionStartedAt:O}\n{row.SessionEndedAt:O}\n{row.FirstJoinedAt:O}\n{row.LastLeftAt:O}\n{row.AttendedSeconds}\n{row.Connections}");
+                var key = session.RoomSessionId + "\n" + person.PersonId;
+                if (handedOff.TryGetValue(key, out var last) && last == fingerprint)
+                {
+                    continue;
+                }
+                handedOff[key] = fingerprint;
+                handOffs.Add(new PersonHandOff(keys.For(tenantId, person.PersonId), row, revision));
+            }
+        }
+        return handOffs;
+    }
+
+    /// <summary>True when <see cref="Diff"/> would hand off something now (it changes nothing).</summary>
+    public static bool ArePending(string tenantId, string roomName, RoomAttendance attendance, long now, IReadOnlyDictionary<string, ulong> handedOff, PersonKeys keys) =>
+        Diff(tenantId, roomName, attendance, attendance.Sessions, now, 0, new Dictionary<string, ulong>(handedOff, StringComparer.Ordinal), keys).Count > 0;
+
+    private static ulong Fingerprint(string text) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(text));
+}

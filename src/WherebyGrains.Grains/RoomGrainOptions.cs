@@ -1,0 +1,20 @@
+namespace WherebyGrains.Grains;
+
+/// <summary>The <c>WherebyGrains:Sessions</c> settings the grains use beyond the rules' own.</summary>
+public sealed class RoomGrainOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "WherebyGrains:Sessions";
+
+    /// <summary>
+    /// How long after its end a session's events stay in the room's record before moving to
+    /// their own. Whereby sends events until an hour after a room's end date, so keep it above that.
+    /// </summary>
+    public TimeSpan ArchiveAfter { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>How long archived event ids are remembered by the room for dedupe.</summary>
+    public TimeSpan ArchivedIdRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How long before a session's start an event without a session id may still belong to it (a participant waiting alone).</summary>
+    public TimeSpan WaitingMargin { get; set; } = TimeSpan.FromHours(1);
+}

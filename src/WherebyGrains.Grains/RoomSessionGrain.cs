@@ -1,0 +1,79 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using WherebyGrains.Contracts;
+
+namespace WherebyGrains.Grains;
+
+/// <summary>
+/// One archived session, keyed <c>{roomKey}#{roomSessionId}</c>: the events of a closed session,
+/// kept out of the room's record. A late event for it lands here, corrects its numbers and its
+/// people's rows (through the same outbox), and updates the room's index.
+/// </summary>
+[Reentrant]
+public sealed class RoomSessionGrain(
+    [PersistentState("session", StorageNames.Grains)] IPersistentState<RoomSessionState> state,
+    ITenantAttendanceSettings tenantSettings,
+    PersonKeys personKeys,
+    [FromKeyedServices(AttendanceClock.Key)] TimeProvider clock,
+    ILogger<RoomSessionGrain> logger) : Grain, IRoomSessionGrain
+{
+    private RoomKey _room;
+    private string _sessionId = "";
+    private AttendanceLedger _ledger = null!;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var key = this.GetPrimaryKeyString();
+        var hash = key.IndexOf('#');
+        _room = RoomKey.Parse(key[..hash]);
+        _sessionId = key[(hash + 1)..];
+        state.State.RoomSessionId ??= _sessionId;
+        _ledger = new AttendanceLedger(_room.TenantId, _room.RoomName, state.State, state.WriteStateAsync, tenantSettings.For(_room.TenantId), GrainFactory, personKeys, clock, logger);
+        _ledger.StartDelivery();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task ArchiveAsync(IReadOnlyList<WherebyEvent> events, IReadOnlyDictionary<string, ulong> handedOff, long revision)
+    {
+        var known = state.State.Events.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        state.State.Events.AddRange(events.Where(e => known.Add(e.Id)));
+        foreach (var (key, fingerprint) in handedOff)
+        {
+            state.State.HandedOff[key] = fingerprint;
+        }
+        state.State.Revision = Math.Max(state.State.Revision, revision);
+        _ledger.Reload();
+        await _ledger.FlushAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<IngestOutcome> RecordAsync(WherebyEvent evt)
+    {
+        var outcome = await _ledger.RecordAsync(evt);
+        if (outcome == IngestOutcome.Accepted && await GetSessionAsync() is { } summary)
+        {
+            await GrainFactory.GetGrain<IRoomGrain>(_room.ToString()).UpdateArchivedAsync(summary);
+        }
+        return outcome;
+    }
+
+    /// <inheritdoc />
+    public Task<RoomSessionView?> GetSessionAsync()
+    {
+        var now = _ledger.Now;
+        var session = _ledger.Compute(now).Sessions.FirstOrDefault(s => s.RoomSessionId == _sessionId);
+        return Task.FromResult(session is null ? null : AttendanceViews.Session(_room.RoomName, session, now));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ParticipantView>> GetParticipantsAsync()
+    {
+        var now = _ledger.Now;
+        return Task.FromResult<IReadOnlyList<ParticipantView>>(
+            [.. _ledger.Compute(now).Connections.Where(c => c.RoomSessionId == _sessionId).Select(c => AttendanceViews.Participant(_room.RoomName, c, now))]);
+    }
+}

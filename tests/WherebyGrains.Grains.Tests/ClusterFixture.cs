@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using WherebyGrains.Attendance;
+using WherebyGrains.Grains;
+
+namespace WherebyGrains.Grains.Tests;
+
+/// <summary>
+/// Two real silos in this process (InProcessTestCluster) with memory grain storage and
+/// reminders, and a fake clock shared by the grains and the test.
+/// </summary>
+public class ClusterFixture : IAsyncLifetime
+{
+    public const string Tenant = "acme";
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
+
+    /// <summary>The clock the grains read.</summary>
+    protected virtual TimeProvider AttendanceTime => Clock;
+
+    /// <summary>The session end grace.</summary>
+    public virtual TimeSpan Grace => TimeSpan.FromMinutes(1);
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public PersonKeys PersonKeys { get; } = new("test-person-key");
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Grains);
+            silo.UseInMemoryReminderService();
+            silo.Services.AddKeyedSingleton(AttendanceClock.Key, AttendanceTime);
+            silo.Services.AddSingleton<ITenantAttendanceSettings>(new FixedSettings(new AttendanceSettings(Grace, SignedMetadata.None)));
+            silo.Services.AddSingleton(PersonKeys);
+            silo.Services.Configure<RoomGrainOptions>(o => o.ArchiveAfter = TimeSpan.FromHours(6));
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+
+    private sealed class FixedSettings(AttendanceSettings settings) : ITenantAttendanceSettings
+    {
+        public AttendanceSettings For(string tenantId) => settings;
+    }
+}
+
+/// <summary>The same cluster on the real clock with a 2-second grace: for what only a real timer shows.</summary>
+public sealed class RealClockClusterFixture : ClusterFixture
+{
+    protected override TimeProvider AttendanceTime => TimeProvider.System;
+
+    public override TimeSpan Grace => TimeSpan.FromSeconds(2);
+}

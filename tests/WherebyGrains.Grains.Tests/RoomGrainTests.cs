@@ -1,0 +1,167 @@
+using WherebyGrains.Contracts;
+using static WherebyGrains.Grains.Tests.Events;
+
+namespace WherebyGrains.Grains.Tests;
+
+[Trait("Category", "Cluster")]
+public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private IRoomGrain Room(string name) => fixture.Grains.GetGrain<IRoomGrain>(new RoomKey(ClusterFixture.Tenant, name).ToString());
+
+    private IPersonGrain Person(string personId) => fixture.Grains.GetGrain<IPersonGrain>(fixture.PersonKeys.For(ClusterFixture.Tenant, personId));
+
+    private DateTimeOffset Now => fixture.Clock.GetUtcNow();
+
+    [Fact]
+    public async Task A_session_without_whereby_events_ends_by_inference_even_across_deactivation_and_hands_off_final_rows()
+    {
+        const string name = "/inferred-end";
+        var start = Now;
+        var room = Room(name);
+        await room.RecordAsync(Joined(name, start, "pa", "alice-inf", "s1"));
+        await room.RecordAsync(Joined(name, start.AddMinutes(1), "pb", "bob-inf", "s1"));
+        await room.RecordAsync(Left(name, start.AddMinutes(30), "pb", "bob-inf", "s1"));
+        fixture.Clock.SetUtcNow(start.AddMinutes(30.5));
+
+        // Live: the person knows of the session already (one hand-off), its end is not known yet.
+        var live = await EventuallyAsync(() => Person("alice-inf").GetAttendanceAsync(), rows => rows.Count == 1);
+        Assert.Null(Assert.Single(live).SessionEndedAt);
+        Assert.Null((await room.GetSessionsAsync())[0].EndedAt);
+
+        await fixture.Cluster.DeactivateAsync((Orleans.Runtime.IAddressable)room);
+        fixture.Clock.SetUtcNow(start.AddMinutes(32));
+
+        var session = Assert.Single(await room.GetSessionsAsync());
+        Assert.Equal((start.AddMinutes(30), true, 2), (session.EndedAt, session.EndInferred, session.TotalUniqueParticipants));
+        var final = await EventuallyAsync(() => Person("alice-inf").GetAttendanceAsync(), rows => rows.Single().SessionEndedAt is not null);
+        var row = Assert.Single(final);
+        Assert.Equal((start.AddMinutes(30), 29 * 60.0, start, 1.0), (row.SessionEndedAt, row.AttendedSeconds, row.FirstJoinedAt, row.AttendanceRatio));
+        var alice = (await room.GetParticipantsAsync("s1")).Single(p => p.ParticipantId == "pa");
+        Assert.Equal((start.AddMinutes(30), true), (alice.LeftAt, alice.LeftInferred));
+    }
+
+    [Fact]
+    public async Task A_closed_session_moves_to_its_own_record_and_a_late_event_for_it_lands_there()
+    {
+        const string name = "/archive";
+        var start = Now;
+        var room = Room(name);
+        var lateJoin = Joined(name, start.AddMinutes(10), "pc", "carol-arc", "s1");
+        var early = new[]
+        {
+            Session(WherebyEventTypes.SessionStarted, name, start, "s1"),
+            Joined(name, start, "pa", "alice-arc", "s1"),
+            Joined(name, start, "pb", "bob-arc", "s1"),
+            Left(name, start.AddMinutes(40), "pa", "alice-arc", "s1"),
+            Left(name, start.AddMinutes(40), "pb", "bob-arc", "s1"),
+            Session(WherebyEventTypes.SessionEnded, name, start.AddMinutes(41), "s1"),
+        };
+        foreach (var e in early)
+        {
+            await room.RecordAsync(e);
+        }
+
+        fixture.Clock.SetUtcNow(start.AddHours(7));
+        await fixture.Cluster.DeactivateAsync((Orleans.Runtime.IAddressable)room);
+        await room.RecordAsync(Joined(name, start.AddHours(7), "pd", "dan-arc", "s2"));
+
+        // The room's own record keeps only what is live; s1 is listed from its archive.
+        var held = await EventuallyAsync(() => room.GetRecordedEventsAsync(), events => events.Count == 1);
+        Assert.Equal("pd", Assert.Single(held).ParticipantId);
+        Assert.Equal(2, (await room.GetSessionsAsync()).Single(s => s.RoomSessionId == "s1").TotalUniqueParticipants);
+
+        // A late event for s1, hours after it closed, and a redelivery of an archived one.
+        Assert.Equal(IngestOutcome.Accepted, await room.RecordAsync(lateJoin));
+        Assert.Equal(IngestOutcome.Accepted, await room.RecordAsync(Left(name, start.AddMinutes(20), "pc", "carol-arc", "s1")));
+        Assert.Equal(IngestOutcome.Duplicate, await room.RecordAsync(early[1]));
+        Assert.Equal(IngestOutcome.Duplicate, await room.RecordAsync(lateJoin));
+
+        var s1 = (await room.GetSessionsAsync()).Single(s => s.RoomSessionId == "s1");
+        Assert.Equal((3, 90 * 60.0), (s1.TotalUniqueParticipants, s1.TotalParticipantSeconds));
+        Assert.Contains(await room.GetParticipantsAsync("s1"), p => p.ParticipantId == "pc");
+        Assert.Single(await room.GetRecordedEventsAsync());
+        var carol = await EventuallyAsync(() => Person("carol-arc").GetAttendanceAsync(), rows => rows.Count == 1);
+        Assert.Equal(600.0, carol.Single().AttendedSeconds);
+    }
+
+    [Fact]
+    public async Task Any_delivery_order_with_duplicates_gives_the_same_results_as_in_order()
+    {
+        var start = Now;
+        List<WherebyEvent> Meeting(string name) =>
+        [
+            Joined(name, start, "pa", "alice", "s1"),
+            Joined(name, start.AddMinutes(2), "pb", "bob", "s1"),
+            Session(WherebyEventTypes.SessionStarted, name, start.AddMinutes(2), "s1"),
+            Joined(name, start.AddMinutes(5), "pc1", "carol", "s1"),
+            Joined(name, start.AddMinutes(6), "pc2", "carol", "s1"),
+            Left(name, start.AddMinutes(20), "pc1", "carol", "s1"),
+            Joined(name, start.AddMinutes(7), "rec", null, "s1"),
+            Left(name, start.AddMinutes(30), "pb", "bob", "s1"),
+            Left(name, start.AddMinutes(35), "pa", "alice", "s1"),
+            Session(WherebyEventTypes.SessionEnded, name, start.AddMinutes(36), "s1"),
+        ];
+
+        async Task<string> DeliverAsync(string name, Func<List<WherebyEvent>, IEnumerable<WherebyEvent>> order)
+        {
+            var room = Room(name);
+            await Task.WhenAll(order(Meeting(name)).Select(room.RecordAsync));
+            var sessions = await room.GetSessionsAsync();
+            var participants = await room.GetParticipantsAsync(null);
+            return System.Text.Json.JsonSerializer.Serialize(new { sessions, participants }).Replace(name, "ROOM");
+        }
+
+        fixture.Clock.SetUtcNow(start.AddHours(1));
+        var inOrder = await DeliverAsync("/order-0", events => events);
+        for (var seed = 1; seed <= 5; seed++)
+        {
+            var random = new Random(seed);
+            var messy = await DeliverAsync($"/order-{seed}", events => events.Concat(events.Where(_ => random.Next(2) == 0)).OrderBy(_ => random.Next()).ToList());
+            Assert.Equal(inOrder, messy);
+        }
+    }
+
+    [Fact]
+    public async Task A_webinar_of_2000_people_in_one_room_gives_exact_totals()
+    {
+        const string name = "/webinar";
+        const int audience = 2000;
+        var start = Now;
+        var room = Room(name);
+        var events = new List<WherebyEvent>
+        {
+            Session(WherebyEventTypes.SessionStarted, name, start, "w1"),
+            Joined(name, start, "host", "host-w", "w1"),
+        };
+        for (var i = 0; i < audience; i++)
+        {
+            // Everyone stays i % 60 + 1 minutes, from a staggered arrival.
+            var joined = start.AddSeconds(i % 120);
+            events.Add(Joined(name, joined, $"p{i}", $"viewer-{i}", "w1"));
+            events.Add(Left(name, joined.AddMinutes(i % 60 + 1), $"p{i}", $"viewer-{i}", "w1"));
+        }
+        events.Add(Left(name, start.AddMinutes(90), "host", "host-w", "w1"));
+        events.Add(Session(WherebyEventTypes.SessionEnded, name, start.AddMinutes(91), "w1"));
+
+        // Delivered as Whereby would under load: many at once, in no order.
+        var random = new Random(2000);
+        var shuffled = events.OrderBy(_ => random.Next()).ToList();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var chunk in shuffled.Chunk(200))
+        {
+            var outcomes = await Task.WhenAll(chunk.Select(room.RecordAsync));
+            Assert.All(outcomes, o => Assert.Equal(IngestOutcome.Accepted, o));
+        }
+        TestContext.Current.SendDiagnosticMessage($"webinar: {events.Count} events recorded in {watch.ElapsedMilliseconds} ms");
+        fixture.Clock.SetUtcNow(start.AddHours(2));
+
+        var session = Assert.Single(await room.GetSessionsAsync());
+        var expectedSeconds = 90 * 60.0 + Enumerable.Range(0, audience).Sum(i => (i % 60 + 1) * 60.0);
+        var expectedMinutes = 90 + Enumerable.Range(0, audience).Sum(i => i % 60 + 1);
+        Assert.Equal((audience + 1, expectedSeconds, (long)expectedMinutes), (session.TotalUniqueParticipants, session.TotalParticipantSeconds, session.TotalParticipantMinutes));
+        // At minute 1:59 everyone has arrived and those staying at least 2 minutes are still there.
+        var stillThere = Enumerable.Range(0, audience).Count(i => i % 120 <= 119 && (i % 120) + (i % 60 + 1) * 60 > 119);
+        Assert.True(session.PeakParticipants >= stillThere, $"peak {session.PeakParticipants} < {stillThere}");
+        Assert.Equal(2 * audience + 4, (await room.GetRecordedEventsAsync()).Count);
+    }
+}
