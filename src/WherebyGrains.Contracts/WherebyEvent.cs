@@ -46,4 +46,7 @@ public sealed record WherebyEvent
 
     /// <summary>Whereby's meeting id of the room.</summary>
     [Id(12)] public string? MeetingId { get; init; }
+
+    /// <summary>When this service received it (not part of Whereby's event; unset in events built by hand).</summary>
+    [Id(13)] public DateTimeOffset ReceivedAt { get; init; }
 }

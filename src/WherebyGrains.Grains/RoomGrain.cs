@@ -175,9 +175,13 @@ public sealed partial class RoomGrain(
         {
             due.Add(now + (long)OutboxRetry.TotalMilliseconds);
         }
-        foreach (var s in attendance.Sessions.Where(s => s.EndedAt is not null))
+        if (attendance.Sessions.Any(s => s.EndedAt is not null))
         {
-            due.Add(s.EndedAt!.Value + (long)_options.ArchiveAfter.TotalMilliseconds);
+            var lastReceived = state.State.Events.Count == 0 ? 0 : state.State.Events.Max(e => e.ReceivedAt).ToUnixTimeMilliseconds();
+            foreach (var s in attendance.Sessions.Where(s => s.EndedAt is not null))
+            {
+                due.Add(Math.Max(s.EndedAt!.Value + (long)_options.ArchiveAfter.TotalMilliseconds, lastReceived + (long)_options.ArchiveQuietPeriod.TotalMilliseconds));
+            }
         }
         if (attendance.Sessions.Any(s => s.EndedAt is null))
         {
@@ -247,6 +251,10 @@ public sealed partial class RoomGrain(
                 }
             }
             var events = state.State.Events.Where(e => ids.Contains(e.Id)).ToList();
+            if (events.Max(e => e.ReceivedAt).ToUnixTimeMilliseconds() + (long)_options.ArchiveQuietPeriod.TotalMilliseconds > now)
+            {
+                continue;
+            }
             var handedOff = state.State.HandedOff.Where(h => h.Key.StartsWith(session.RoomSessionId + "\n", StringComparison.Ordinal))
                 .ToDictionary(h => h.Key, h => h.Value, StringComparer.Ordinal);
 

@@ -12,6 +12,12 @@ public sealed class RoomGrainOptions
     /// </summary>
     public TimeSpan ArchiveAfter { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>
+    /// How long a closed session's events must have been quiet (nothing new received for it)
+    /// before it is archived, so that a meeting still being delivered is never split.
+    /// </summary>
+    public TimeSpan ArchiveQuietPeriod { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>How long archived event ids are remembered by the room for dedupe.</summary>
     public TimeSpan ArchivedIdRetention { get; set; } = TimeSpan.FromDays(7);
 

@@ -1,3 +1,4 @@
+using WherebyGrains.Testing;
 using CsCheck;
 using WherebyGrains.Attendance;
 

@@ -50,6 +50,24 @@ public static class WherebyPayloads
             ["roomSessionId"] = roomSessionId,
         });
 
+    /// <summary>The webhook body Whereby would have sent for a rules-level event in <paramref name="roomName"/>.</summary>
+    public static string From(WherebyGrains.Attendance.RoomEvent e, string roomName)
+    {
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(e.At);
+        var type = e.Kind switch
+        {
+            WherebyGrains.Attendance.RoomEventKind.Joined => "room.client.joined",
+            WherebyGrains.Attendance.RoomEventKind.Left => "room.client.left",
+            WherebyGrains.Attendance.RoomEventKind.Knocked => "room.client.knocked",
+            WherebyGrains.Attendance.RoomEventKind.KnockCancelled => "room.client.knockCancelled",
+            WherebyGrains.Attendance.RoomEventKind.SessionStarted => "room.session.started",
+            _ => "room.session.ended",
+        };
+        return e.Kind is WherebyGrains.Attendance.RoomEventKind.SessionStarted or WherebyGrains.Attendance.RoomEventKind.SessionEnded
+            ? Session(type, roomName, at, e.RoomSessionId, e.Id)
+            : Client(type, roomName, at, e.ParticipantId, e.RoomSessionId, e.RoleName, e.ExternalId, e.DisplayName, e.Metadata, id: e.Id);
+    }
+
     /// <summary>An envelope around any data object.</summary>
     public static string Envelope(string id, string type, DateTimeOffset at, JsonNode? data) =>
         new JsonObject

@@ -90,7 +90,7 @@ public sealed partial class WebhookIngest(
                 return Json(AcceptedBody);
             }
 
-            return await RecordAsync(tenantId, evt, webhookOptions.IngestTimeout, context.RequestAborted);
+            return await RecordAsync(tenantId, evt with { ReceivedAt = clock.GetUtcNow() }, webhookOptions.IngestTimeout, context.RequestAborted);
         }
     }
 

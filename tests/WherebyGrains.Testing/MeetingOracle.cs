@@ -1,7 +1,7 @@
-namespace WherebyGrains.Attendance.Tests;
+namespace WherebyGrains.Testing;
 
 /// <summary>What the oracle expects of one session.</summary>
-internal sealed record ExpectedSession(
+public sealed record ExpectedSession(
     string Id,
     long StartedAt,
     long EndedAt,
@@ -13,17 +13,17 @@ internal sealed record ExpectedSession(
     IReadOnlyList<ExpectedPerson> People);
 
 /// <summary>What the oracle expects of one person in one session.</summary>
-internal sealed record ExpectedPerson(string PersonId, long AttendedMs, long FirstJoinedAt, long LastLeftAt, int Connections);
+public sealed record ExpectedPerson(string PersonId, long AttendedMs, long FirstJoinedAt, long LastLeftAt, int Connections);
 
 /// <summary>What the oracle expects of one connection.</summary>
-internal sealed record ExpectedConnection(string ParticipantId, string SessionId, string PersonId, bool IsPerson, long JoinedAt, long LeftAt, bool LeftInferred);
+public sealed record ExpectedConnection(string ParticipantId, string SessionId, string PersonId, bool IsPerson, long JoinedAt, long LeftAt, bool LeftInferred);
 
 /// <summary>
 /// An independent oracle: it works from the generated ground truth (who was really there, and
 /// which events were lost), one second at a time, instead of from the events and intervals the
 /// rules use. Each second of each session is looked at on its own: who is present, how many.
 /// </summary>
-internal static class MeetingOracle
+public static class MeetingOracle
 {
     private const long Second = 1000;
 

@@ -2,10 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using WherebyGrains.Attendance;
 
-namespace WherebyGrains.Attendance.Tests;
+namespace WherebyGrains.Testing;
 
 /// <summary>How a generated person identifies.</summary>
-internal enum Identity
+public enum Identity
 {
     /// <summary>By externalId.</summary>
     External,
@@ -21,7 +21,7 @@ internal enum Identity
 }
 
 /// <summary>One generated connection: its ground truth and what of it was delivered.</summary>
-internal sealed record GenConnection(
+public sealed record GenConnection(
     string ParticipantId,
     int Session,
     int Person,
@@ -33,7 +33,7 @@ internal sealed record GenConnection(
     string LeftEventId);
 
 /// <summary>One generated session: its real span and which of Whereby's session events were delivered.</summary>
-internal sealed record GenSession(int Index, long Start, long End, bool StartedDelivered, long? EndedAt);
+public sealed record GenSession(int Index, long Start, long End, bool StartedDelivered, long? EndedAt);
 
 /// <summary>
 /// A random but realistic meeting history of one room: 1–3 sessions, each held open by two
@@ -41,7 +41,7 @@ internal sealed record GenSession(int Index, long Start, long End, bool StartedD
 /// a recorder, knocks, lost <c>left</c> events, lost session events, and either current payloads
 /// or 2022 payloads without ids. Times are whole seconds, so the oracle can count seconds.
 /// </summary>
-internal sealed class GeneratedMeeting
+public sealed class GeneratedMeeting
 {
     public static readonly byte[] MetadataKey = "tenant-metadata-key"u8.ToArray();
     public static readonly long Grace = 60_000;
@@ -62,7 +62,8 @@ internal sealed class GeneratedMeeting
         $"seed {Seed}: {(Legacy ? "2022 payloads" : "current payloads")}, {Sessions.Count} sessions, {Connections.Count} connections, " +
         $"{Connections.Count(c => !c.LeftDelivered)} lost lefts, sessions {string.Join("; ", Sessions.Select(s => $"[{s.Start}-{s.End}] started:{s.StartedDelivered} ended:{s.EndedAt}"))}";
 
-    public static GeneratedMeeting Generate(int seed)
+    /// <summary>Generates the meeting of <paramref name="seed"/>, starting near <paramref name="origin"/> (default a fixed day).</summary>
+    public static GeneratedMeeting Generate(int seed, DateTimeOffset? origin = null)
     {
         var random = new Random(seed);
         var legacy = random.Next(4) == 0;
@@ -74,7 +75,7 @@ internal sealed class GeneratedMeeting
         string NewId() => $"{seed:x8}{nextId++:x8}";
         long Sec(long ms) => ms / 1000 * 1000;
 
-        var cursor = T0;
+        var cursor = origin is { } o ? o.ToUnixTimeSeconds() * 1000 : T0;
         var sessionCount = random.Next(1, 4);
         for (var k = 0; k < sessionCount; k++)
         {
