@@ -26,6 +26,14 @@ public interface IRoomGrain : IGrainWithStringKey
     [Alias("GetParticipants")]
     Task<IReadOnlyList<ParticipantView>> GetParticipantsAsync(string? roomSessionId);
 
+    /// <summary>The room's totals over all its sessions.</summary>
+    [Alias("GetSummary")]
+    Task<RoomSummary> GetSummaryAsync();
+
+    /// <summary>The current rows of one person (by person key) in this room's sessions not yet archived.</summary>
+    [Alias("GetAttendance")]
+    Task<IReadOnlyList<AttendanceRow>> GetAttendanceAsync(string personId);
+
     /// <summary>Live presence.</summary>
     [Alias("GetPresence")]
     Task<PresenceView> GetPresenceAsync();

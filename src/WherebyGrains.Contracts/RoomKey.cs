@@ -14,6 +14,14 @@ public readonly record struct RoomKey(
     /// <summary>The grain key form, <c>{tenantId}{roomName}</c>.</summary>
     public override string ToString() => TenantId + RoomName;
 
+    /// <summary>The longest accepted room name.</summary>
+    public const int MaxRoomNameLength = 256;
+
+    /// <summary>A room name as Whereby writes them: <c>/</c>, then 1–255 printable characters.</summary>
+    public static bool IsValidRoomName(string? value) =>
+        value is { Length: >= 2 and <= MaxRoomNameLength } && value[0] == '/'
+        && !value.AsSpan().ContainsAnyInRange('\0', '\u001f') && !value.Contains('\u007f');
+
     /// <summary>Parses the grain key form written by <see cref="ToString"/>.</summary>
     /// <exception cref="FormatException">The key has no room part.</exception>
     public static RoomKey Parse(string key)

@@ -1,3 +1,4 @@
+using WherebyGrains.Contracts;
 using System.IO.Hashing;
 using System.Text;
 using WherebyGrains.Attendance;

@@ -36,6 +36,7 @@ public sealed partial class RoomGrain(
     private IGrainTimer? _timer;
     private bool _reminderRegistered;
     private bool _maintaining;
+    private Task _registration = Task.CompletedTask;
     private bool _maintainAgain;
 
     /// <inheritdoc />
@@ -67,6 +68,7 @@ public sealed partial class RoomGrain(
 
         var outcome = await _ledger.RecordAsync(evt);
         ScheduleMaintenance(TimeSpan.Zero);
+        StartRegistration();
         return outcome;
     }
 
@@ -94,6 +96,39 @@ public sealed partial class RoomGrain(
         return [.. _ledger.Compute(now).Connections
             .Where(c => roomSessionId is null || c.RoomSessionId == roomSessionId)
             .Select(c => AttendanceViews.Participant(_key.RoomName, c, now))];
+    }
+
+    /// <inheritdoc />
+    public Task<RoomSummary> GetSummaryAsync()
+    {
+        var now = _ledger.Now;
+        var attendance = _ledger.Compute(now);
+        var sessions = state.State.Archived.Select(a => a.Summary)
+            .Concat(attendance.Sessions.Select(s => AttendanceViews.Session(_key.RoomName, s, now)))
+            .ToList();
+        var people = state.State.Archived.SelectMany(a => a.PersonHashes)
+            .Concat(attendance.Sessions.SelectMany(s => s.People).Select(p => PersonHash(p.PersonId)))
+            .Distinct()
+            .Count();
+        return Task.FromResult(new RoomSummary
+        {
+            RoomName = _key.RoomName,
+            FirstSessionStartedAt = sessions.Count == 0 ? null : sessions.Min(s => s.StartedAt),
+            LastSessionStartedAt = sessions.Count == 0 ? null : sessions.Max(s => s.StartedAt),
+            TotalSessions = sessions.Count,
+            TotalParticipantMinutes = sessions.Sum(s => s.TotalParticipantMinutes),
+            TotalParticipantSeconds = sessions.Sum(s => s.TotalParticipantSeconds),
+            TotalUniqueParticipants = people,
+            PeakParticipants = sessions.Count == 0 ? 0 : sessions.Max(s => s.PeakParticipants),
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AttendanceRow>> GetAttendanceAsync(string personId)
+    {
+        var now = _ledger.Now;
+        return Task.FromResult<IReadOnlyList<AttendanceRow>>([.. _ledger.Compute(now).Sessions
+            .SelectMany(s => s.People.Where(p => p.PersonId == personId).Select(p => AttendanceViews.Row(_key.RoomName, s, p, now)))]);
     }
 
     /// <inheritdoc />
@@ -155,6 +190,7 @@ public sealed partial class RoomGrain(
             await _ledger.FlushAsync();
         }
         _ledger.StartDelivery();
+        StartRegistration();
         await ArchiveClosedSessionsAsync(now, attendance);
         PruneArchivedIds(now);
 
@@ -261,7 +297,10 @@ public sealed partial class RoomGrain(
             // The session's record first: if the room's write then fails, the events are in both, which is harmless.
             await SessionGrain(session.RoomSessionId).ArchiveAsync(events, handedOff, state.State.Revision);
 
-            state.State.Archived.Add(new ArchivedSession(session.RoomSessionId, session.StartedAt, session.EndedAt!.Value, AttendanceViews.Session(_key.RoomName, session, now)));
+            state.State.Archived.Add(new ArchivedSession(
+                session.RoomSessionId, session.StartedAt, session.EndedAt!.Value, AttendanceViews.Session(_key.RoomName, session, now),
+                [.. session.People.Select(p => PersonHash(p.PersonId))]));
+            state.State.RegisteredSessions.Remove(session.RoomSessionId);
             foreach (var id in ids)
             {
                 state.State.ArchivedEventIds[IdHash(id)] = now;
@@ -303,6 +342,44 @@ public sealed partial class RoomGrain(
 
     private static ulong IdHash(string eventId) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(eventId));
 
+    private static ulong PersonHash(string personId) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(personId));
+
+    /// <summary>
+    /// Lists the room in the tenant's room index (once, when it first appears) and its sessions
+    /// in the session directory (once each). After the acknowledgement, never in its way; what
+    /// fails is retried by the next event or maintenance, and every step is idempotent.
+    /// </summary>
+    private void StartRegistration()
+    {
+        if (_registration.IsCompleted)
+        {
+            _registration = RegisterAsync();
+        }
+    }
+
+    private async Task RegisterAsync()
+    {
+        try
+        {
+            if (!state.State.Indexed && state.State.Events.Count > 0)
+            {
+                await GrainFactory.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.KeyFor(_key.TenantId, _key.RoomName)).AddAsync(_key.RoomName);
+                state.State.Indexed = true;
+            }
+            var sessions = _ledger.Compute(_ledger.Now).Sessions.Select(s => s.RoomSessionId)
+                .Where(id => !state.State.RegisteredSessions.Contains(id)).ToList();
+            foreach (var bucket in sessions.GroupBy(id => ISessionDirectoryGrain.KeyFor(_key.TenantId, id)))
+            {
+                await GrainFactory.GetGrain<ISessionDirectoryGrain>(bucket.Key).AddAsync(_key.RoomName, [.. bucket]);
+                state.State.RegisteredSessions.UnionWith(bucket);
+            }
+        }
+        catch (Exception e)
+        {
+            LogRegistrationFailed(e, _key.TenantId, _key.RoomName);
+        }
+    }
+
     private async Task PersistAsync()
     {
         try
@@ -316,6 +393,9 @@ public sealed partial class RoomGrain(
             throw;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomName} of tenant {TenantId}: index registration failed; retried later")]
+    private partial void LogRegistrationFailed(Exception exception, string tenantId, string roomName);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Room {RoomName} of tenant {TenantId}: session {RoomSessionId} archived with {EventCount} events")]
     private partial void LogArchived(string tenantId, string roomName, string roomSessionId, int eventCount);

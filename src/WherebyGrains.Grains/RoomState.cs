@@ -17,6 +17,12 @@ public sealed class RoomState : LedgerState
     /// redelivery of one is a duplicate without a look into the archive.
     /// </summary>
     [Id(1)] public Dictionary<ulong, long> ArchivedEventIds { get; set; } = [];
+
+    /// <summary>True once the tenant's room index lists this room.</summary>
+    [Id(2)] public bool Indexed { get; set; }
+
+    /// <summary>Session ids of this room already in the tenant's session directory.</summary>
+    [Id(3)] public HashSet<string> RegisteredSessions { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>One archived session: where its record is and its totals for listings.</summary>
@@ -25,4 +31,5 @@ public sealed record ArchivedSession(
     [property: Id(0)] string RoomSessionId,
     [property: Id(1)] long StartedAt,
     [property: Id(2)] long EndedAt,
-    [property: Id(3)] RoomSessionView Summary);
+    [property: Id(3)] RoomSessionView Summary,
+    [property: Id(4)] ulong[] PersonHashes);

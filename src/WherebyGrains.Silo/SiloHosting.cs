@@ -1,3 +1,4 @@
+using WherebyGrains.Contracts;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -5,6 +6,7 @@ using WherebyGrains.Api.Configuration;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
+using WherebyGrains.Api.Queries;
 using WherebyGrains.Api.Webhooks;
 using WherebyGrains.Grains;
 
@@ -35,6 +37,8 @@ public static class SiloHosting
         });
 
         builder.Services.AddWebhookIngest();
+        builder.Services.AddQueryApi();
+        builder.Services.AddOpenApi();
         builder.Services.AddKeyedSingleton(AttendanceClock.Key, TimeProvider.System);
         builder.Services.AddOptions<RoomGrainOptions>().BindConfiguration(RoomGrainOptions.Section);
         builder.Services.AddSingleton<ITenantAttendanceSettings, TenantAttendanceSettings>();
@@ -46,10 +50,13 @@ public static class SiloHosting
         return builder;
     }
 
-    /// <summary>Maps the silo's endpoints: webhooks and health.</summary>
+    /// <summary>Maps the silo's endpoints: webhooks, the query API, OpenAPI and health.</summary>
     public static WebApplication MapWherebyGrainsSilo(this WebApplication app)
     {
+        app.UseRateLimiter();
         app.MapWebhooks();
+        app.MapQueryApi();
+        app.MapOpenApi();
         // Live: the process serves HTTP. Ready: it can also acknowledge webhooks (storage answers).
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });

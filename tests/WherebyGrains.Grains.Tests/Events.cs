@@ -34,19 +34,4 @@ internal static class Events
         RoomName = room,
         RoomSessionId = session,
     };
-
-    /// <summary>Polls until <paramref name="condition"/> holds (hand-offs are delivered after the acknowledgement).</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            var value = await read();
-            if (condition(value) || DateTime.UtcNow > deadline)
-            {
-                return value;
-            }
-            await Task.Delay(50);
-        }
-    }
 }

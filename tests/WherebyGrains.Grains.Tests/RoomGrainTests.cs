@@ -1,4 +1,5 @@
 using WherebyGrains.Contracts;
+using WherebyGrains.Testing;
 using static WherebyGrains.Grains.Tests.Events;
 
 namespace WherebyGrains.Grains.Tests;
@@ -24,7 +25,7 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
         fixture.Clock.SetUtcNow(start.AddMinutes(30.5));
 
         // Live: the person knows of the session already (one hand-off), its end is not known yet.
-        var live = await EventuallyAsync(() => Person("alice-inf").GetAttendanceAsync(), rows => rows.Count == 1);
+        var live = await Eventually.Async(() => Person("alice-inf").GetAttendanceAsync(), rows => rows.Count == 1);
         Assert.Null(Assert.Single(live).SessionEndedAt);
         Assert.Null((await room.GetSessionsAsync())[0].EndedAt);
 
@@ -33,7 +34,7 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
 
         var session = Assert.Single(await room.GetSessionsAsync());
         Assert.Equal((start.AddMinutes(30), true, 2), (session.EndedAt, session.EndInferred, session.TotalUniqueParticipants));
-        var final = await EventuallyAsync(() => Person("alice-inf").GetAttendanceAsync(), rows => rows.Single().SessionEndedAt is not null);
+        var final = await Eventually.Async(() => Person("alice-inf").GetAttendanceAsync(), rows => rows.Single().SessionEndedAt is not null);
         var row = Assert.Single(final);
         Assert.Equal((start.AddMinutes(30), 29 * 60.0, start, 1.0), (row.SessionEndedAt, row.AttendedSeconds, row.FirstJoinedAt, row.AttendanceRatio));
         var alice = (await room.GetParticipantsAsync("s1")).Single(p => p.ParticipantId == "pa");
@@ -66,7 +67,7 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
         await room.RecordAsync(Joined(name, start.AddHours(7), "pd", "dan-arc", "s2"));
 
         // The room's own record keeps only what is live; s1 is listed from its archive.
-        var held = await EventuallyAsync(() => room.GetRecordedEventsAsync(), events => events.Count == 1);
+        var held = await Eventually.Async(() => room.GetRecordedEventsAsync(), events => events.Count == 1);
         Assert.Equal("pd", Assert.Single(held).ParticipantId);
         Assert.Equal(2, (await room.GetSessionsAsync()).Single(s => s.RoomSessionId == "s1").TotalUniqueParticipants);
 
@@ -80,7 +81,7 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
         Assert.Equal((3, 90 * 60.0), (s1.TotalUniqueParticipants, s1.TotalParticipantSeconds));
         Assert.Contains(await room.GetParticipantsAsync("s1"), p => p.ParticipantId == "pc");
         Assert.Single(await room.GetRecordedEventsAsync());
-        var carol = await EventuallyAsync(() => Person("carol-arc").GetAttendanceAsync(), rows => rows.Count == 1);
+        var carol = await Eventually.Async(() => Person("carol-arc").GetAttendanceAsync(), rows => rows.Count == 1);
         Assert.Equal(600.0, carol.Single().AttendedSeconds);
     }
 

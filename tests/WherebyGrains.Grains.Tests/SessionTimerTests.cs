@@ -1,4 +1,5 @@
 using WherebyGrains.Contracts;
+using WherebyGrains.Testing;
 using static WherebyGrains.Grains.Tests.Events;
 
 namespace WherebyGrains.Grains.Tests;
@@ -20,7 +21,7 @@ public sealed class SessionTimerTests(RealClockClusterFixture fixture) : IClassF
         await room.RecordAsync(Left(name, left, "pb", "bob-timer", "t1"));
 
         // Only the person grain is read: the room is left alone, so only its own timer can end the session.
-        var rows = await EventuallyAsync(() => person.GetAttendanceAsync(), r => r.Count == 1 && r[0].SessionEndedAt is not null, TimeSpan.FromSeconds(30));
+        var rows = await Eventually.Async(() => person.GetAttendanceAsync(), r => r.Count == 1 && r[0].SessionEndedAt is not null, TimeSpan.FromSeconds(30));
         var row = Assert.Single(rows);
         Assert.Equal(left.ToUnixTimeMilliseconds(), row.SessionEndedAt?.ToUnixTimeMilliseconds());
     }

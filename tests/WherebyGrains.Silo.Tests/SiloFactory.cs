@@ -27,8 +27,22 @@ public sealed class SiloFactory(string storageConnectionString, IReadOnlyDiction
     /// <summary>The second tenant's secret.</summary>
     public const string OtherSecret = "whsec-globex";
 
+    /// <summary>The tenant's query API key.</summary>
+    public const string ApiKey = "key-acme-0123456789";
+
+    /// <summary>The second tenant's query API key.</summary>
+    public const string OtherApiKey = "key-globex-9876543210";
+
     /// <summary>The grain factory of the silo.</summary>
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>An HTTP client that reads the query API with <paramref name="apiKey"/>.</summary>
+    public HttpClient Reader(string apiKey = ApiKey)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
 
     /// <summary>A sender for <see cref="Tenant"/>.</summary>
     public WebhookSender Webhooks() => new(CreateClient(), Tenant, Secret);
@@ -43,6 +57,10 @@ public sealed class SiloFactory(string storageConnectionString, IReadOnlyDiction
         builder.UseSetting($"WherebyGrains:Tenants:{Tenant}:WebhookSecrets:0", Secret);
         builder.UseSetting($"WherebyGrains:Tenants:{Tenant}:WebhookSecrets:1", OldSecret);
         builder.UseSetting($"WherebyGrains:Tenants:{OtherTenant}:WebhookSecrets:0", OtherSecret);
+        builder.UseSetting($"WherebyGrains:Tenants:{Tenant}:ApiKeys:0", ApiKey);
+        builder.UseSetting($"WherebyGrains:Tenants:{OtherTenant}:ApiKeys:0", OtherApiKey);
+        builder.UseSetting("WherebyGrains:Query:PermitsPerSecond", "10000");
+        builder.UseSetting("WherebyGrains:Query:Burst", "10000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

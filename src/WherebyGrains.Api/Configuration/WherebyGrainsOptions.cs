@@ -20,6 +20,19 @@ public sealed class WherebyGrainsOptions
 
     /// <summary>Privacy settings.</summary>
     public PrivacyOptions Privacy { get; set; } = new();
+
+    /// <summary>Query API settings.</summary>
+    public QueryOptions Query { get; set; } = new();
+}
+
+/// <summary>The <c>WherebyGrains:Query</c> section.</summary>
+public sealed class QueryOptions
+{
+    /// <summary>Sustained requests per second allowed per API key.</summary>
+    public int PermitsPerSecond { get; set; } = 20;
+
+    /// <summary>Requests an API key may make at once above the sustained rate.</summary>
+    public int Burst { get; set; } = 40;
 }
 
 /// <summary>The <c>WherebyGrains:Sessions</c> section (the rules' part).</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace WherebyGrains.Api.Tenants;
@@ -11,7 +12,7 @@ public sealed class Tenant
     {
         Id = id;
         WebhookSecrets = Encode(webhookSecrets);
-        ApiKeys = Encode(apiKeys);
+        ApiKeyHashes = [.. Encode(apiKeys).Select(SHA256.HashData)];
         MetadataKeys = Encode(metadataKeys);
     }
 
@@ -21,8 +22,11 @@ public sealed class Tenant
     /// <summary>UTF-8 bytes of each webhook secret; any one may sign.</summary>
     public ImmutableArray<byte[]> WebhookSecrets { get; }
 
-    /// <summary>UTF-8 bytes of each query API key.</summary>
-    public ImmutableArray<byte[]> ApiKeys { get; }
+    /// <summary>
+    /// SHA-256 of each query API key: comparing fixed-length hashes in constant time reveals
+    /// neither a key's content nor its length.
+    /// </summary>
+    public ImmutableArray<byte[]> ApiKeyHashes { get; }
 
     /// <summary>UTF-8 bytes of each metadata signing key.</summary>
     public ImmutableArray<byte[]> MetadataKeys { get; }

@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WherebyGrains.Api.Configuration;
@@ -28,6 +30,29 @@ public sealed class TenantDirectory : IDisposable
 
     /// <summary>Finds a tenant by id; false for unknown or malformed ids.</summary>
     public bool TryGet(string tenantId, out Tenant tenant) => _tenants.TryGetValue(tenantId, out tenant!);
+
+    /// <summary>
+    /// Finds the tenant whose API key is <paramref name="apiKey"/>. Every configured key is
+    /// compared, in constant time, whatever matches: the time taken says nothing about the keys.
+    /// </summary>
+    public bool TryGetByApiKey(string apiKey, out Tenant tenant)
+    {
+        Span<byte> presented = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(apiKey), presented);
+        Tenant? found = null;
+        foreach (var candidate in _tenants.Values)
+        {
+            foreach (var hash in candidate.ApiKeyHashes)
+            {
+                if (CryptographicOperations.FixedTimeEquals(presented, hash))
+                {
+                    found ??= candidate;
+                }
+            }
+        }
+        tenant = found!;
+        return found is not null;
+    }
 
     /// <inheritdoc />
     public void Dispose() => _subscription?.Dispose();

@@ -20,9 +20,6 @@ public static class WebhookEventParser
     /// <summary>Longest accepted event id, event type or session/participant id (Whereby's ids are 64 chars).</summary>
     public const int MaxIdLength = 128;
 
-    /// <summary>Longest accepted room name.</summary>
-    public const int MaxRoomNameLength = 256;
-
     /// <summary>Parses <paramref name="body"/>; never throws.</summary>
     public static ParsedWebhook Parse(ReadOnlySpan<byte> body)
     {
@@ -64,9 +61,9 @@ public static class WebhookEventParser
         }
 
         var data = envelope.Data;
-        if (data?.RoomName is not { } roomName || !IsRoomName(roomName))
+        if (data?.RoomName is not { } roomName || !RoomKey.IsValidRoomName(roomName))
         {
-            return Fail(envelope.Id, envelope.Type, $"'data.roomName' is required for {envelope.Type}: '/' then up to {MaxRoomNameLength - 1} printable characters.");
+            return Fail(envelope.Id, envelope.Type, $"'data.roomName' is required for {envelope.Type}: '/' then up to {RoomKey.MaxRoomNameLength - 1} printable characters.");
         }
         if (!IsOptionalToken(data.ParticipantId) || !IsOptionalToken(data.RoomSessionId))
         {
@@ -101,7 +98,4 @@ public static class WebhookEventParser
 
     private static bool IsToken(string? value, int maxLength) =>
         !string.IsNullOrEmpty(value) && value.Length <= maxLength && !value.AsSpan().ContainsAnyInRange('\0', ' ') && !value.Contains('\u007f');
-
-    private static bool IsRoomName(string value) =>
-        value.Length is >= 2 and <= MaxRoomNameLength && value[0] == '/' && !value.AsSpan().ContainsAnyInRange('\0', '\u001f') && !value.Contains('\u007f');
 }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace WherebyGrains.Grains;
+namespace WherebyGrains.Contracts;
 
 /// <summary>
 /// Person grain keys: <c>{tenantId}/{hex of HMAC-SHA256(secret, tenantId + "\n" + personId)}</c>.

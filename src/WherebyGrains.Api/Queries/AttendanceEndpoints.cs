@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using WherebyGrains.Contracts;
+
+namespace WherebyGrains.Api.Queries;
+
+/// <summary><c>/v1/attendance</c>: how long one person attended, across reconnects, sessions and rooms.</summary>
+public static class AttendanceEndpoints
+{
+    /// <summary>Maps the per-person report.</summary>
+    public static RouteGroupBuilder MapAttendance(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/attendance", GetAttendanceAsync)
+            .WithTags("Attendance")
+            .WithName("GetAttendance")
+            .WithSummary("A person's attended seconds per session and in total, optionally in one room and a time range (sessions starting in [from, to)).")
+            .Produces<AttendanceReport>(StatusCodes.Status200OK, "application/json", Csv.MediaType);
+        return v1;
+    }
+
+    private static async Task<IResult> GetAttendanceAsync(
+        HttpContext http, IGrainFactory grains, PersonKeys personKeys, string? externalId, string? roomName, string? from, string? to)
+    {
+        if (string.IsNullOrEmpty(externalId))
+        {
+            return QueryRequest.BadRequest("'externalId' is required: a person key (externalId, verified metadata value, or participantId).");
+        }
+        IResult? error = null;
+        if ((roomName is not null && !QueryRequest.TryRoomName(roomName, out error))
+            || !QueryRequest.TryInstant(from, "from", out var fromAt, out error)
+            || !QueryRequest.TryInstant(to, "to", out var toAt, out error))
+        {
+            return error!;
+        }
+        var tenant = ApiKeyFilter.TenantOf(http);
+        var rows = (await grains.GetGrain<IPersonGrain>(personKeys.For(tenant, externalId)).GetAttendanceAsync()).ToList();
+
+        // Rows of live sessions carry the numbers of their hand-off: ask their rooms for now's.
+        foreach (var room in rows.Where(r => r.SessionEndedAt is null).Select(r => r.RoomName).Distinct(StringComparer.Ordinal).ToList())
+        {
+            var current = await grains.GetGrain<IRoomGrain>(new RoomKey(tenant, room).ToString()).GetAttendanceAsync(externalId);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (rows[i].RoomName == room && current.FirstOrDefault(c => c.RoomSessionId == rows[i].RoomSessionId) is { } fresh)
+                {
+                    rows[i] = fresh;
+                }
+            }
+        }
+
+        var sessions = rows
+            .Where(r => roomName is null || r.RoomName == roomName)
+            .Where(r => fromAt is null || r.SessionStartedAt >= fromAt)
+            .Where(r => toAt is null || r.SessionStartedAt < toAt)
+            .OrderByDescending(r => r.SessionStartedAt).ThenBy(r => r.RoomName, StringComparer.Ordinal)
+            .ToList();
+        if (QueryRequest.WantsCsv(http.Request))
+        {
+            return TypedResults.Text(Csv.Write(sessions, QueryJsonContext.Default.AttendanceRow), Csv.MediaType + "; charset=utf-8");
+        }
+        return TypedResults.Json(new AttendanceReport(externalId, sessions.Sum(s => s.AttendedSeconds), sessions), QueryJsonContext.Default.AttendanceReport);
+    }
+}

@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using WherebyGrains.Contracts;
+
+namespace WherebyGrains.Api.Queries;
+
+/// <summary><c>/v1/insights/*</c>: the shapes of Whereby's Insights API, live.</summary>
+public static class InsightsEndpoints
+{
+    /// <summary>Maps rooms, room-sessions and participants.</summary>
+    public static RouteGroupBuilder MapInsights(this RouteGroupBuilder v1)
+    {
+        var insights = v1.MapGroup("/insights").WithTags("Insights");
+        insights.MapGet("/rooms", ListRoomsAsync)
+            .WithName("ListRooms").WithSummary("Every room that has had an event, by name, with its totals.")
+            .Produces<ListResponse<RoomSummary>>(StatusCodes.Status200OK, "application/json", Csv.MediaType);
+        insights.MapGet("/room-sessions", ListRoomSessionsAsync)
+            .WithName("ListRoomSessions").WithSummary("A room's sessions, newest first, with their totals.")
+            .Produces<ListResponse<RoomSessionView>>(StatusCodes.Status200OK, "application/json", Csv.MediaType);
+        insights.MapGet("/participants", ListParticipantsAsync)
+            .WithName("ListParticipants").WithSummary("One row per connection, of a session or of a person, by join time.")
+            .Produces<ListResponse<ParticipantView>>(StatusCodes.Status200OK, "application/json", Csv.MediaType);
+        return v1;
+    }
+
+    private static async Task<IResult> ListRoomsAsync(HttpContext http, IGrainFactory grains, string? limit, string? cursor)
+    {
+        if (!QueryRequest.TryLimit(limit, out var size, out var error) || !QueryRequest.TryCursor(cursor, "rooms", 1, out var after, out error))
+        {
+            return error!;
+        }
+        var tenant = ApiKeyFilter.TenantOf(http);
+        var afterName = after?[0];
+
+        // Each bucket returns its next names in order; merging them gives the tenant's next names.
+        var slices = await Task.WhenAll(Enumerable.Range(0, IRoomIndexGrain.Buckets)
+            .Select(b => grains.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.BucketKey(tenant, b)).ListAsync(afterName, size + 1)));
+        var (names, next) = QueryRequest.Slice(slices.SelectMany(s => s).Order(StringComparer.Ordinal), _ => true, size, n => Cursor.Encode("rooms", n));
+        var rows = await Task.WhenAll(names.Select(n => grains.GetGrain<IRoomGrain>(new RoomKey(tenant, n).ToString()).GetSummaryAsync()));
+        return QueryRequest.Page(http.Request, rows, next, QueryJsonContext.Default.ListResponseRoomSummary, QueryJsonContext.Default.RoomSummary);
+    }
+
+    private static async Task<IResult> ListRoomSessionsAsync(HttpContext http, IGrainFactory grains, string? roomName, string? limit, string? cursor)
+    {
+        if (!QueryRequest.TryRoomName(roomName, out var error)
+            || !QueryRequest.TryLimit(limit, out var size, out error)
+            || !QueryRequest.TryCursor(cursor, "sessions", 2, out var after, out error))
+        {
+            return error!;
+        }
+        var sessions = await grains.GetGrain<IRoomGrain>(new RoomKey(ApiKeyFilter.TenantOf(http), roomName!).ToString()).GetSessionsAsync();
+
+        // Newest first, then by id: a session that starts meanwhile lands before the cursor, never on a later page.
+        var afterStart = after is null ? 0 : long.Parse(after[0], System.Globalization.CultureInfo.InvariantCulture);
+        var (rows, next) = QueryRequest.Slice(
+            sessions,
+            s => after is null || s.StartedAt.ToUnixTimeMilliseconds() < afterStart
+                || (s.StartedAt.ToUnixTimeMilliseconds() == afterStart && string.CompareOrdinal(s.RoomSessionId, after[1]) > 0),
+            size,
+            s => Cursor.Encode("sessions", s.StartedAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), s.RoomSessionId));
+        return QueryRequest.Page(http.Request, rows, next, QueryJsonContext.Default.ListResponseRoomSessionView, QueryJsonContext.Default.RoomSessionView);
+    }
+
+    private static async Task<IResult> ListParticipantsAsync(
+        HttpContext http, IGrainFactory grains, PersonKeys personKeys, string? roomSessionId, string? externalId, string? limit, string? cursor)
+    {
+        if ((roomSessionId is null) == (externalId is null))
+        {
+            return QueryRequest.BadRequest("Give exactly one of 'roomSessionId' or 'externalId'.");
+        }
+        if (!QueryRequest.TryLimit(limit, out var size, out var error) || !QueryRequest.TryCursor(cursor, "participants", 3, out var after, out error))
+        {
+            return error!;
+        }
+        var tenant = ApiKeyFilter.TenantOf(http);
+        var connections = roomSessionId is not null
+            ? await OfSessionAsync(grains, tenant, roomSessionId)
+            : await OfPersonAsync(grains, personKeys, tenant, externalId!);
+
+        var ordered = connections
+            .OrderBy(p => p.JoinedAt).ThenBy(p => p.ParticipantId, StringComparer.Ordinal).ThenBy(p => p.RoomName, StringComparer.Ordinal);
+        var afterJoined = after is null ? 0 : long.Parse(after[0], System.Globalization.CultureInfo.InvariantCulture);
+        var (rows, next) = QueryRequest.Slice(
+            ordered,
+            p => after is null || Compare(p, afterJoined, after[1], after[2]) > 0,
+            size,
+            p => Cursor.Encode("participants", p.JoinedAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), p.ParticipantId, p.RoomName));
+        return QueryRequest.Page(http.Request, rows, next, QueryJsonContext.Default.ListResponseParticipantView, QueryJsonContext.Default.ParticipantView);
+    }
+
+    private static int Compare(ParticipantView p, long joined, string participantId, string roomName)
+    {
+        var byTime = p.JoinedAt.ToUnixTimeMilliseconds().CompareTo(joined);
+        if (byTime != 0)
+        {
+            return byTime;
+        }
+        var byId = string.CompareOrdinal(p.ParticipantId, participantId);
+        return byId != 0 ? byId : string.CompareOrdinal(p.RoomName, roomName);
+    }
+
+    private static async Task<IEnumerable<ParticipantView>> OfSessionAsync(IGrainFactory grains, string tenant, string roomSessionId)
+    {
+        var rooms = await grains.GetGrain<ISessionDirectoryGrain>(ISessionDirectoryGrain.KeyFor(tenant, roomSessionId)).FindAsync(roomSessionId);
+        var lists = await Task.WhenAll(rooms.Select(r => grains.GetGrain<IRoomGrain>(new RoomKey(tenant, r).ToString()).GetParticipantsAsync(roomSessionId)));
+        return lists.SelectMany(l => l);
+    }
+
+    private static async Task<IEnumerable<ParticipantView>> OfPersonAsync(IGrainFactory grains, PersonKeys personKeys, string tenant, string externalId)
+    {
+        var rows = await grains.GetGrain<IPersonGrain>(personKeys.For(tenant, externalId)).GetAttendanceAsync();
+        var lists = await Task.WhenAll(rows.Select(r => grains.GetGrain<IRoomGrain>(new RoomKey(tenant, r.RoomName).ToString()).GetParticipantsAsync(r.RoomSessionId)));
+        return lists.SelectMany(l => l).Where(p => p.ExternalId == externalId || p.PersonId == externalId);
+    }
+}

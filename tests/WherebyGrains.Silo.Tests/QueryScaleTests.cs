@@ -1,0 +1,87 @@
+using System.Text.Json;
+using WherebyGrains.Contracts;
+using WherebyGrains.Testing;
+
+namespace WherebyGrains.Silo.Tests;
+
+/// <summary>Rate limiting of the query side, and paging a tenant's rooms through the bucketed index.</summary>
+[Trait("Category", "Integration")]
+public sealed class QueryScaleTests : IAsyncLifetime
+{
+    private AzuriteProcess _azurite = null!;
+
+    public async ValueTask InitializeAsync() => _azurite = await AzuriteProcess.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _azurite.DisposeAsync();
+
+    [Fact]
+    public async Task A_key_over_its_rate_gets_429_with_retry_after_while_webhooks_are_never_limited()
+    {
+        await using var silo = new SiloFactory(_azurite.ConnectionString, new Dictionary<string, string>
+        {
+            ["WherebyGrains:Query:PermitsPerSecond"] = "1",
+            ["WherebyGrains:Query:Burst"] = "3",
+        });
+        var reader = silo.Reader();
+        var statuses = new List<int>();
+        HttpResponseMessage? limited = null;
+        for (var i = 0; i < 8; i++)
+        {
+            var response = await reader.GetAsync("/v1/insights/rooms", TestContext.Current.CancellationToken);
+            statuses.Add((int)response.StatusCode);
+            if ((int)response.StatusCode == 429)
+            {
+                limited ??= response;
+            }
+        }
+
+        Assert.Equal([200, 200, 200], statuses.Take(3));
+        Assert.Contains(429, statuses);
+        Assert.NotNull(limited);
+        Assert.True(limited.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
+
+        // Another key has its own budget.
+        Assert.Equal(200, (int)(await silo.Reader(SiloFactory.OtherApiKey).GetAsync("/v1/insights/rooms", TestContext.Current.CancellationToken)).StatusCode);
+
+        // Webhooks at a rate far above the query limit: all acknowledged.
+        var sender = silo.Webhooks();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
+            sender.SendAsync(WherebyPayloads.Client(WherebyEventTypes.ClientJoined, "/limits", DateTimeOffset.UtcNow.AddSeconds(-i), participantId: $"p{i}"))));
+        Assert.All(answers, a => Assert.Equal(200, a.Status));
+    }
+
+    [Fact]
+    public async Task A_thousand_rooms_page_through_in_name_order_without_gaps_or_repeats()
+    {
+        await using var silo = new SiloFactory(_azurite.ConnectionString);
+        var sender = silo.Webhooks();
+        var names = Enumerable.Range(0, 1000).Select(i => $"/room-{i:D4}").ToList();
+        foreach (var chunk in names.Chunk(50))
+        {
+            var answers = await Task.WhenAll(chunk.Select(n =>
+                sender.SendAsync(WherebyPayloads.Client(WherebyEventTypes.ClientJoined, n, DateTimeOffset.UtcNow.AddMinutes(-1), participantId: "p1"))));
+            Assert.All(answers, a => Assert.Equal(200, a.Status));
+        }
+
+        var reader = silo.Reader();
+        async Task<List<string>> ReadAllAsync()
+        {
+            var seen = new List<string>();
+            string? cursor = null;
+            do
+            {
+                var body = await reader.GetStringAsync("/v1/insights/rooms?limit=100" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), TestContext.Current.CancellationToken);
+                var page = JsonDocument.Parse(body).RootElement;
+                seen.AddRange(page.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("roomName").GetString()!));
+                cursor = page.GetProperty("cursor").GetString();
+            }
+            while (cursor is not null && seen.Count <= 2000);
+            return seen;
+        }
+
+        // Registration in the index follows the acknowledgement: wait until it has caught up.
+        var all = await Eventually.Async(ReadAllAsync, seen => seen.Count == 1000, TimeSpan.FromSeconds(60));
+        Assert.Equal(names, all);
+    }
+}
