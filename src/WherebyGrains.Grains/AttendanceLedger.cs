@@ -190,25 +190,30 @@ public sealed partial class AttendanceLedger
 
     private async Task DeliverAsync()
     {
-        var batch = _state.Outbox.ToList();
-        var delivered = new HashSet<PersonHandOff>();
-        foreach (var person in batch.GroupBy(h => h.PersonKey, StringComparer.Ordinal))
+        // Hand-offs added while a delivery is under way go out in the same run, not at the next event.
+        var attempted = new HashSet<PersonHandOff>();
+        while (_state.Outbox.Where(h => !attempted.Contains(h)).ToList() is { Count: > 0 } batch)
         {
-            try
+            attempted.UnionWith(batch);
+            var delivered = new HashSet<PersonHandOff>();
+            foreach (var person in batch.GroupBy(h => h.PersonKey, StringComparer.Ordinal))
             {
-                // Newest revision last: the person grain keeps the newest row per session.
-                await _grains.GetGrain<IPersonGrain>(person.Key).RecordAsync([.. person.OrderBy(h => h.Revision).Select(h => h.Row)], person.Max(h => h.Revision));
-                delivered.UnionWith(person);
+                try
+                {
+                    // Newest revision last: the person grain keeps the newest row per session.
+                    await _grains.GetGrain<IPersonGrain>(person.Key).RecordAsync([.. person.OrderBy(h => h.Revision).Select(h => h.Row)], person.Max(h => h.Revision));
+                    delivered.UnionWith(person);
+                }
+                catch (Exception e)
+                {
+                    LogHandOffFailed(e, TenantId, person.Key);
+                }
             }
-            catch (Exception e)
+            if (delivered.Count > 0)
             {
-                LogHandOffFailed(e, TenantId, person.Key);
+                _state.Outbox.RemoveAll(delivered.Contains);
+                OutboxChangedSinceWrite = true;
             }
-        }
-        if (delivered.Count > 0)
-        {
-            _state.Outbox.RemoveAll(delivered.Contains);
-            OutboxChangedSinceWrite = true;
         }
     }
 

@@ -22,6 +22,7 @@ public sealed class RoomSessionGrain(
     private RoomKey _room;
     private string _sessionId = "";
     private AttendanceLedger _ledger = null!;
+    private IGrainTimer? _retry;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -32,8 +33,33 @@ public sealed class RoomSessionGrain(
         _sessionId = key[(hash + 1)..];
         state.State.RoomSessionId ??= _sessionId;
         _ledger = new AttendanceLedger(_room.TenantId, _room.RoomName, state.State, state.WriteStateAsync, tenantSettings.For(_room.TenantId), GrainFactory, personKeys, clock, logger);
-        _ledger.StartDelivery();
+        Deliver();
         return Task.CompletedTask;
+    }
+
+    /// <summary>Delivers the outbox, and keeps retrying (and this grain active) until it is empty.</summary>
+    private void Deliver()
+    {
+        _ledger.StartDelivery();
+        if (_ledger.OutboxCount > 0)
+        {
+            _retry ??= this.RegisterGrainTimer(static (grain, _) => grain.RetryAsync(), this,
+                new GrainTimerCreationOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)) { KeepAlive = true });
+        }
+    }
+
+    private async Task RetryAsync()
+    {
+        await _ledger.DeliveryCompletion;
+        if (_ledger.OutboxCount == 0)
+        {
+            _retry?.Dispose();
+            _retry = null;
+            // Persist the emptied outbox, so that a later activation does not deliver it again.
+            await _ledger.FlushAsync();
+            return;
+        }
+        _ledger.StartDelivery();
     }
 
     /// <inheritdoc />
@@ -48,12 +74,14 @@ public sealed class RoomSessionGrain(
         state.State.Revision = Math.Max(state.State.Revision, revision);
         _ledger.Reload();
         await _ledger.FlushAsync();
+        Deliver();
     }
 
     /// <inheritdoc />
     public async Task<IngestOutcome> RecordAsync(WherebyEvent evt)
     {
         var outcome = await _ledger.RecordAsync(evt);
+        Deliver();
         if (outcome == IngestOutcome.Accepted && await GetSessionAsync() is { } summary)
         {
             await GrainFactory.GetGrain<IRoomGrain>(_room.ToString()).UpdateArchivedAsync(summary);
