@@ -18,6 +18,7 @@ public sealed partial class AttendanceLedger
     private readonly IGrainFactory _grains;
     private readonly PersonKeys _personKeys;
     private readonly TimeProvider _clock;
+    private readonly AttendanceMetrics _metrics;
     private readonly ILogger _logger;
     private readonly StateWriteBatcher _writes;
     private readonly HashSet<string> _recorded = new(StringComparer.Ordinal);
@@ -36,6 +37,7 @@ public sealed partial class AttendanceLedger
         IGrainFactory grains,
         PersonKeys personKeys,
         TimeProvider clock,
+        AttendanceMetrics metrics,
         ILogger logger)
     {
         TenantId = tenantId;
@@ -46,6 +48,7 @@ public sealed partial class AttendanceLedger
         _grains = grains;
         _personKeys = personKeys;
         _clock = clock;
+        _metrics = metrics;
         _logger = logger;
         _writes = new StateWriteBatcher(WriteAsync);
         Reload();
@@ -68,6 +71,9 @@ public sealed partial class AttendanceLedger
 
     /// <summary>Hand-offs waiting for delivery.</summary>
     public int OutboxCount => _state.Outbox.Count;
+
+    /// <summary>What the rules gave at the last write, with its instant: for metrics, without computing again.</summary>
+    public (RoomAttendance Attendance, long Now)? LastWritten { get; private set; }
 
     /// <summary>The current time in Unix ms.</summary>
     public long Now => _clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -117,7 +123,12 @@ public sealed partial class AttendanceLedger
 
         await _writes.WhenDurableAsync(version);
         StartDelivery();
-        return _unacknowledged.Remove(evt.Id) ? IngestOutcome.Accepted : IngestOutcome.Duplicate;
+        if (!_unacknowledged.Remove(evt.Id))
+        {
+            return IngestOutcome.Duplicate;
+        }
+        _metrics.Applied(TenantId, evt.Type);
+        return IngestOutcome.Accepted;
     }
 
     /// <summary>Removes events (archived elsewhere) from this ledger; the caller persists.</summary>
@@ -185,6 +196,7 @@ public sealed partial class AttendanceLedger
         var handOffs = PersonHandOffs.Diff(TenantId, RoomName, attendance, attendance.Sessions, now, _state.Revision, _state.HandedOff, _personKeys);
         _state.Outbox.AddRange(handOffs);
         OutboxChangedSinceWrite = false;
+        LastWritten = (attendance, now);
         await _persist();
     }
 

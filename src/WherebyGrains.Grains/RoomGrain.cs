@@ -25,6 +25,7 @@ public sealed partial class RoomGrain(
     IOptions<RoomGrainOptions> options,
     PersonKeys personKeys,
     [FromKeyedServices(AttendanceClock.Key)] TimeProvider clock,
+    AttendanceMetrics metrics,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain, IRemindable
 {
     private const string MaintenanceReminder = "maintenance";
@@ -43,7 +44,7 @@ public sealed partial class RoomGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = RoomKey.Parse(this.GetPrimaryKeyString());
-        _ledger = new AttendanceLedger(_key.TenantId, _key.RoomName, state.State, PersistAsync, tenantSettings.For(_key.TenantId), GrainFactory, personKeys, clock, logger);
+        _ledger = new AttendanceLedger(_key.TenantId, _key.RoomName, state.State, PersistAsync, tenantSettings.For(_key.TenantId), GrainFactory, personKeys, clock, metrics, logger);
         _reminderRegistered = await this.GetReminder(MaintenanceReminder) is not null;
 
         // Reconcile: a session may have ended (by inference) while no activation was here to see it.
@@ -69,6 +70,7 @@ public sealed partial class RoomGrain(
         var outcome = await _ledger.RecordAsync(evt);
         ScheduleMaintenance(TimeSpan.Zero);
         StartRegistration();
+        ReportMetrics();
         return outcome;
     }
 
@@ -148,6 +150,37 @@ public sealed partial class RoomGrain(
     }
 
     /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.Forget(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Counts sessions that ended since the last report and sets the room's gauges, from what the
+    /// last write computed: metrics never cost a computation of their own.
+    /// </summary>
+    private void ReportMetrics()
+    {
+        if (_ledger.LastWritten is not { } written)
+        {
+            return;
+        }
+        var (attendance, now) = written;
+        foreach (var session in attendance.Sessions.Where(s => s.EndedAt is not null && !state.State.EndedCounted.Contains(s.RoomSessionId)))
+        {
+            state.State.EndedCounted.Add(session.RoomSessionId);
+            metrics.Ended(_key.TenantId, session, now);
+        }
+        metrics.Report(
+            this.GetPrimaryKeyString(),
+            _key.TenantId,
+            attendance.Sessions.Any(s => s.EndedAt is null) ? 1 : 0,
+            attendance.Presence.Participants.Where(c => c.IsPerson).Select(c => c.PersonId).Distinct(StringComparer.Ordinal).Count(),
+            _ledger.OutboxCount);
+    }
+
+    /// <inheritdoc />
     public Task ReceiveReminder(string reminderName, TickStatus status) => MaintainAsync();
 
     /// <summary>
@@ -194,6 +227,7 @@ public sealed partial class RoomGrain(
         await ArchiveClosedSessionsAsync(now, attendance);
         PruneArchivedIds(now);
 
+        ReportMetrics();
         var next = NextMaintenance(now);
         ScheduleMaintenance(next);
         await KeepReminderAsync(next is not null);
@@ -301,6 +335,7 @@ public sealed partial class RoomGrain(
                 session.RoomSessionId, session.StartedAt, session.EndedAt!.Value, AttendanceViews.Session(_key.RoomName, session, now),
                 [.. session.People.Select(p => PersonHash(p.PersonId))]));
             state.State.RegisteredSessions.Remove(session.RoomSessionId);
+            state.State.EndedCounted.Remove(session.RoomSessionId);
             foreach (var id in ids)
             {
                 state.State.ArchivedEventIds[IdHash(id)] = now;
@@ -371,7 +406,13 @@ public sealed partial class RoomGrain(
             foreach (var bucket in sessions.GroupBy(id => ISessionDirectoryGrain.KeyFor(_key.TenantId, id)))
             {
                 await GrainFactory.GetGrain<ISessionDirectoryGrain>(bucket.Key).AddAsync(_key.RoomName, [.. bucket]);
-                state.State.RegisteredSessions.UnionWith(bucket);
+                foreach (var id in bucket)
+                {
+                    if (state.State.RegisteredSessions.Add(id))
+                    {
+                        metrics.Started(_key.TenantId);
+                    }
+                }
             }
         }
         catch (Exception e)

@@ -17,6 +17,7 @@ public sealed class RoomSessionGrain(
     ITenantAttendanceSettings tenantSettings,
     PersonKeys personKeys,
     [FromKeyedServices(AttendanceClock.Key)] TimeProvider clock,
+    AttendanceMetrics metrics,
     ILogger<RoomSessionGrain> logger) : Grain, IRoomSessionGrain
 {
     private RoomKey _room;
@@ -32,7 +33,7 @@ public sealed class RoomSessionGrain(
         _room = RoomKey.Parse(key[..hash]);
         _sessionId = key[(hash + 1)..];
         state.State.RoomSessionId ??= _sessionId;
-        _ledger = new AttendanceLedger(_room.TenantId, _room.RoomName, state.State, state.WriteStateAsync, tenantSettings.For(_room.TenantId), GrainFactory, personKeys, clock, logger);
+        _ledger = new AttendanceLedger(_room.TenantId, _room.RoomName, state.State, state.WriteStateAsync, tenantSettings.For(_room.TenantId), GrainFactory, personKeys, clock, metrics, logger);
         Deliver();
         return Task.CompletedTask;
     }

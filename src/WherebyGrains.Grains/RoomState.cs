@@ -23,6 +23,9 @@ public sealed class RoomState : LedgerState
 
     /// <summary>Session ids of this room already in the tenant's session directory.</summary>
     [Id(3)] public HashSet<string> RegisteredSessions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Ended sessions (not yet archived) already counted in metrics.</summary>
+    [Id(4)] public HashSet<string> EndedCounted { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>One archived session: where its record is and its totals for listings.</summary>

@@ -29,11 +29,15 @@ public static class SiloHosting
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
 
+        builder.AddWherebyGrainsTelemetry();
         builder.UseOrleans(orleans =>
         {
             orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
+            // One trace from the webhook request through every grain call and storage write.
+            orleans.AddActivityPropagation();
             orleans.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(15));
             AddGrainStorage(orleans, storage);
+            orleans.AddDashboardIfConfigured(builder.Configuration);
         });
 
         builder.Services.AddWebhookIngest();
@@ -42,11 +46,13 @@ public static class SiloHosting
         builder.Services.AddKeyedSingleton(AttendanceClock.Key, TimeProvider.System);
         builder.Services.AddOptions<RoomGrainOptions>().BindConfiguration(RoomGrainOptions.Section);
         builder.Services.AddSingleton<ITenantAttendanceSettings, TenantAttendanceSettings>();
+        builder.Services.AddSingleton<AttendanceMetrics>();
         builder.Services.AddSingleton(sp => new PersonKeys(sp.GetRequiredService<IOptions<WherebyGrainsOptions>>().Value.Privacy.PersonKeySecret));
         builder.Services.AddHostedService<StartupReport>();
         builder.Services.AddSingleton(storage);
         builder.Services.AddHealthChecks()
-            .AddCheck<GrainStorageHealthCheck>("grain-storage", tags: [ReadyTag]);
+            .AddCheck<GrainStorageHealthCheck>("grain-storage", tags: [ReadyTag])
+            .AddCheck<SiloActiveHealthCheck>("silo-active", tags: [ReadyTag]);
         return builder;
     }
 
@@ -54,9 +60,11 @@ public static class SiloHosting
     public static WebApplication MapWherebyGrainsSilo(this WebApplication app)
     {
         app.UseRateLimiter();
+        app.MapDashboardIfConfigured();
         app.MapWebhooks();
         app.MapQueryApi();
         app.MapOpenApi();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         // Live: the process serves HTTP. Ready: it can also acknowledge webhooks (storage answers).
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });

@@ -39,6 +39,7 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton(AttendanceClock.Key, AttendanceTime);
             silo.Services.AddSingleton<ITenantAttendanceSettings>(new FixedSettings(new AttendanceSettings(Grace, SignedMetadata.None)));
             silo.Services.AddSingleton(PersonKeys);
+            silo.Services.AddSingleton<AttendanceMetrics>();
             silo.Services.Configure<RoomGrainOptions>(o => o.ArchiveAfter = TimeSpan.FromHours(6));
         });
         Cluster = builder.Build();

@@ -47,6 +47,9 @@ public sealed class SiloFactory(string storageConnectionString, IReadOnlyDiction
     /// <summary>A sender for <see cref="Tenant"/>.</summary>
     public WebhookSender Webhooks() => new(CreateClient(), Tenant, Secret);
 
+    /// <summary>Extra host configuration, applied after the settings.</summary>
+    public Action<IWebHostBuilder>? Configure { get; set; }
+
     /// <inheritdoc />
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -65,5 +68,6 @@ public sealed class SiloFactory(string storageConnectionString, IReadOnlyDiction
         {
             builder.UseSetting(key, value);
         }
+        Configure?.Invoke(builder);
     }
 }

@@ -17,6 +17,8 @@ public static class WebhookEndpoints
         services.AddOptions<WherebyGrainsOptions>().BindConfiguration(WherebyGrainsOptions.Section);
         services.AddSingleton<TenantDirectory>();
         services.AddSingleton<WebhookIngest>();
+        services.AddSingleton<IngestMetrics>();
+        services.AddMetrics();
         services.AddProblemDetails();
         services.TryAddSingleton(TimeProvider.System);
         return services;

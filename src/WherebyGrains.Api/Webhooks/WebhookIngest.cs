@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +14,8 @@ namespace WherebyGrains.Api.Webhooks;
 /// The front door for Whereby's webhooks: tenant, content type, size, signature (over the raw
 /// bytes, before any parsing), then the event is parsed and handed to the room that owns it.
 /// It answers 2xx only once the room has made the event durable, and 503 (which Whereby
-/// retries) whenever it could not; never 500, never 429.
+/// retries) whenever it could not; never 500, never 429. Every answer is counted, timed and
+/// traced with the event's id and type, never with its content.
 /// </summary>
 public sealed partial class WebhookIngest(
     TenantDirectory tenants,
@@ -21,6 +23,7 @@ public sealed partial class WebhookIngest(
     TimeProvider clock,
     IOptionsMonitor<WherebyGrainsOptions> options,
     IHostApplicationLifetime lifetime,
+    IngestMetrics metrics,
     ILogger<WebhookIngest> logger)
 {
     private static readonly IngestResponse AcceptedBody = new("accepted");
@@ -29,18 +32,41 @@ public sealed partial class WebhookIngest(
     /// <summary>Handles <c>POST /webhooks/{tenantId}</c>.</summary>
     public async Task<IResult> HandleAsync(string tenantId, HttpContext context)
     {
+        var started = Stopwatch.GetTimestamp();
+        using var activity = Telemetry.Source.StartActivity("webhook ingest");
+        var answer = await AnswerAsync(tenantId, context, activity);
+
+        metrics.Record(answer.Tenant, answer.Type, answer.Result, answer.Reason, Stopwatch.GetElapsedTime(started));
+        if (activity is not null)
+        {
+            activity.SetTag("wherebygrains.outcome", IngestMetrics.Outcome(answer.Result));
+            if (answer.Reason is not null)
+            {
+                activity.SetTag("wherebygrains.reject_reason", answer.Reason);
+            }
+            if (answer.Result == IngestResult.Unavailable)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, answer.Reason);
+            }
+        }
+        return answer.Response;
+    }
+
+    private async Task<Answer> AnswerAsync(string tenantId, HttpContext context, Activity? activity)
+    {
         var request = context.Request;
         if (!tenants.TryGet(tenantId, out var tenant))
         {
-            return Problem(StatusCodes.Status404NotFound, "Unknown tenant", "No tenant with this id is configured.");
+            return Reject(null, "unknown_tenant", StatusCodes.Status404NotFound, "Unknown tenant", "No tenant with this id is configured.");
         }
+        activity?.SetTag(Telemetry.TenantTag, tenant.Id);
         if (!IsJson(request.ContentType))
         {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", "Whereby webhooks are sent as application/json.");
+            return Reject(tenant.Id, "content_type", StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", "Whereby webhooks are sent as application/json.");
         }
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            return Unavailable("The service is shutting down; retry shortly.");
+            return Unavailable(tenant.Id, null, "shutting_down", "The service is shutting down; retry shortly.");
         }
 
         WebhookBody? body;
@@ -48,19 +74,17 @@ public sealed partial class WebhookIngest(
         {
             body = await WebhookBody.ReadAsync(request, WebhookBody.MaxBytes, context.RequestAborted);
         }
-        catch (BadHttpRequestException e)
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return e.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? TooLarge()
-                : Problem(StatusCodes.Status400BadRequest, "Unreadable body", "The request body could not be read.");
+            body = null;
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException)
+        catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Unreadable body", "The request body ended early.");
+            return Reject(tenant.Id, "unreadable_body", StatusCodes.Status400BadRequest, "Unreadable body", "The request body could not be read to its end.");
         }
         if (body is null)
         {
-            return TooLarge();
+            return Reject(tenant.Id, "too_large", StatusCodes.Status413PayloadTooLarge, "Body too large", $"Webhook bodies are limited to {WebhookBody.MaxBytes} bytes.");
         }
 
         using (body)
@@ -74,27 +98,30 @@ public sealed partial class WebhookIngest(
                 webhookOptions.SignatureTolerance);
             if (check != SignatureCheck.Valid)
             {
-                LogRejectedSignature(tenantId, check);
-                return Problem(StatusCodes.Status401Unauthorized, "Invalid signature", SignatureDetail(check));
+                LogRejectedSignature(tenant.Id, check);
+                return Reject(tenant.Id, SignatureReason(check), StatusCodes.Status401Unauthorized, "Invalid signature", SignatureDetail(check));
             }
 
             var parsed = WebhookEventParser.Parse(body.Span);
+            activity?.SetTag("whereby.event.id", parsed.Id);
+            activity?.SetTag("whereby.event.type", parsed.Type);
+            using var scope = LogScope(logger, tenant.Id, parsed.Id);
             if (parsed.Error is { } error)
             {
-                LogRejectedBody(tenantId, parsed.Id);
-                return Problem(StatusCodes.Status400BadRequest, "Not a Whereby event", error);
+                LogRejectedBody(tenant.Id, parsed.Id);
+                return Reject(tenant.Id, "bad_body", StatusCodes.Status400BadRequest, "Not a Whereby event", error) with { Type = parsed.Type };
             }
             if (parsed.Event is not { } evt)
             {
-                LogIgnored(tenantId, parsed.Id, parsed.Type);
-                return Json(AcceptedBody);
+                LogIgnored(tenant.Id, parsed.Id, parsed.Type);
+                return new Answer(Json(AcceptedBody), IngestResult.Ignored, tenant.Id, parsed.Type, null);
             }
 
-            return await RecordAsync(tenantId, evt with { ReceivedAt = clock.GetUtcNow() }, webhookOptions.IngestTimeout, context.RequestAborted);
+            return await RecordAsync(tenant.Id, evt with { ReceivedAt = clock.GetUtcNow() }, webhookOptions.IngestTimeout, context.RequestAborted);
         }
     }
 
-    private async Task<IResult> RecordAsync(string tenantId, WherebyEvent evt, TimeSpan timeout, CancellationToken aborted)
+    private async Task<Answer> RecordAsync(string tenantId, WherebyEvent evt, TimeSpan timeout, CancellationToken aborted)
     {
         var room = grains.GetGrain<IRoomGrain>(new RoomKey(tenantId, evt.RoomName).ToString());
         try
@@ -103,12 +130,15 @@ public sealed partial class WebhookIngest(
             // so a retry of this event finds it recorded and answers "duplicate".
             var outcome = await room.RecordAsync(evt).WaitAsync(timeout, clock, aborted);
             LogRecorded(tenantId, evt.Id, evt.Type, outcome);
-            return Json(outcome == IngestOutcome.Accepted ? AcceptedBody : DuplicateBody);
+            return outcome == IngestOutcome.Accepted
+                ? new Answer(Json(AcceptedBody), IngestResult.Accepted, tenantId, evt.Type, null)
+                : new Answer(Json(DuplicateBody), IngestResult.Duplicate, tenantId, evt.Type, null);
         }
         catch (Exception e)
         {
             LogNotRecorded(e, tenantId, evt.Id, evt.Type);
-            return Unavailable("The event could not be recorded durably right now; retry shortly.");
+            var reason = e is TimeoutException ? "timeout" : "storage";
+            return Unavailable(tenantId, evt.Type, reason, "The event could not be recorded durably right now; retry shortly.");
         }
     }
 
@@ -125,6 +155,14 @@ public sealed partial class WebhookIngest(
                 && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
     }
 
+    private static string SignatureReason(SignatureCheck check) => check switch
+    {
+        SignatureCheck.Missing => "signature_missing",
+        SignatureCheck.Malformed => "signature_malformed",
+        SignatureCheck.OutsideTolerance => "signature_outside_tolerance",
+        _ => "signature_mismatch",
+    };
+
     private static string SignatureDetail(SignatureCheck check) => check switch
     {
         SignatureCheck.Missing => $"The {WebhookSignature.HeaderName} header is missing.",
@@ -136,14 +174,14 @@ public sealed partial class WebhookIngest(
     private static IResult Json(IngestResponse response) =>
         TypedResults.Json(response, WebhookJsonContext.Default.IngestResponse);
 
-    private static IResult TooLarge() =>
-        Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"Webhook bodies are limited to {WebhookBody.MaxBytes} bytes.");
+    private static Answer Reject(string? tenantId, string reason, int status, string title, string detail) =>
+        new(TypedResults.Problem(detail: detail, statusCode: status, title: title), IngestResult.Rejected, tenantId, null, reason);
 
-    private static IResult Unavailable(string detail) =>
-        Problem(StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable", detail);
+    private static Answer Unavailable(string tenantId, string? type, string reason, string detail) =>
+        new(TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Temporarily unavailable"), IngestResult.Unavailable, tenantId, type, reason);
 
-    private static IResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: title);
+    /// <summary>What the front door answered and how to report it.</summary>
+    private readonly record struct Answer(IResult Response, IngestResult Result, string? Tenant, string? Type, string? Reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook for tenant {TenantId} rejected: signature {Check}")]
     private partial void LogRejectedSignature(string tenantId, SignatureCheck check);
@@ -159,4 +197,8 @@ public sealed partial class WebhookIngest(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {EventId} ({EventType}) for tenant {TenantId} could not be recorded; answered 503")]
     private partial void LogNotRecorded(Exception exception, string tenantId, string eventId, string eventType);
+
+    /// <summary>Every log line below carries the tenant and the event id (JSON console shows scopes).</summary>
+    private static readonly Func<ILogger, string, string?, IDisposable?> LogScope =
+        LoggerMessage.DefineScope<string, string?>("Tenant {TenantId} event {EventId}");
 }

@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using WherebyGrains.Attendance;
+using WherebyGrains.Contracts;
+
+namespace WherebyGrains.Grains;
+
+/// <summary>
+/// The grains' instruments on the <c>WherebyGrains</c> meter: events applied, sessions started
+/// and ended (inferred or not), session durations and attended time, and gauges of the rooms live,
+/// people present and person hand-offs waiting, per tenant, over this silo's active rooms.
+/// </summary>
+public sealed class AttendanceMetrics
+{
+    private readonly Counter<long> _applied;
+    private readonly Counter<long> _started;
+    private readonly Counter<long> _ended;
+    private readonly Histogram<double> _sessionDuration;
+    private readonly Histogram<double> _attended;
+    private readonly ConcurrentDictionary<string, RoomGauges> _rooms = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the instruments.</summary>
+    public AttendanceMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(Telemetry.Name);
+        _applied = meter.CreateCounter<long>("wherebygrains.events.applied", "{event}", "Events recorded by rooms (first delivery only).");
+        _started = meter.CreateCounter<long>("wherebygrains.sessions.started", "{session}", "Sessions that appeared.");
+        _ended = meter.CreateCounter<long>("wherebygrains.sessions.ended", "{session}", "Sessions that ended, by whether the end was inferred.");
+        _sessionDuration = meter.CreateHistogram<double>("wherebygrains.sessions.duration", "s", "Length of ended sessions.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [60, 300, 900, 1800, 2700, 3600, 5400, 7200, 14400] });
+        _attended = meter.CreateHistogram<double>("wherebygrains.attendance.attended", "s", "Attended time per person in ended sessions.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [60, 300, 900, 1800, 2700, 3600, 5400, 7200, 14400] });
+        meter.CreateObservableGauge("wherebygrains.rooms.live", () => Observe(r => r.LiveSessions), "{room}", "Rooms with a live session, on this silo.");
+        meter.CreateObservableGauge("wherebygrains.people.present", () => Observe(r => r.PeoplePresent), "{person}", "People connected now, on this silo.");
+        meter.CreateObservableGauge("wherebygrains.handoffs.backlog", () => Observe(r => r.Backlog), "{handoff}", "Person hand-offs waiting for delivery, on this silo.");
+    }
+
+    /// <summary>An event was recorded for the first time.</summary>
+    public void Applied(string tenantId, string eventType) =>
+        _applied.Add(1, new TagList { { Telemetry.TenantTag, tenantId }, { "whereby.event.type", eventType } });
+
+    /// <summary>A session appeared.</summary>
+    public void Started(string tenantId) => _started.Add(1, new TagList { { Telemetry.TenantTag, tenantId } });
+
+    /// <summary>A session ended: its duration, and each person's attended time.</summary>
+    public void Ended(string tenantId, Session session, long now)
+    {
+        var tenant = new TagList { { Telemetry.TenantTag, tenantId } };
+        _ended.Add(1, new TagList { { Telemetry.TenantTag, tenantId }, { "wherebygrains.inferred", session.EndInferred } });
+        _sessionDuration.Record(session.Span(now).Length / 1000.0, tenant);
+        foreach (var person in session.People)
+        {
+            _attended.Record(person.AttendedMs / 1000.0, tenant);
+        }
+    }
+
+    /// <summary>Sets one active room's gauges.</summary>
+    public void Report(string roomKey, string tenantId, int liveSessions, int peoplePresent, int backlog) =>
+        _rooms[roomKey] = new RoomGauges(tenantId, liveSessions, peoplePresent, backlog);
+
+    /// <summary>Drops a room that deactivated.</summary>
+    public void Forget(string roomKey) => _rooms.TryRemove(roomKey, out _);
+
+    private IEnumerable<Measurement<int>> Observe(Func<RoomGauges, int> value)
+    {
+        var byTenant = _rooms.Values.GroupBy(r => r.TenantId, StringComparer.Ordinal).ToList();
+        if (byTenant.Count == 0)
+        {
+            // Always export the series, so that dashboards and alerts see a zero rather than nothing.
+            return [new Measurement<int>(0)];
+        }
+        return byTenant.Select(g => new Measurement<int>(g.Sum(value), new KeyValuePair<string, object?>(Telemetry.TenantTag, g.Key)));
+    }
+
+    private sealed record RoomGauges(string TenantId, int LiveSessions, int PeoplePresent, int Backlog);
+}

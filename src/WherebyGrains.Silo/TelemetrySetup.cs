@@ -1,0 +1,51 @@
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using WherebyGrains.Contracts;
+
+namespace WherebyGrains.Silo;
+
+/// <summary>
+/// OpenTelemetry for a host: WherebyGrains' own meter and spans, Orleans', ASP.NET Core's and the
+/// runtime's; Prometheus scraping at <c>/metrics</c> always; OTLP (metrics, traces and logs) when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// </summary>
+public static class TelemetrySetup
+{
+    /// <summary>Orleans' meter.</summary>
+    public const string OrleansMeter = "Microsoft.Orleans";
+
+    /// <summary>Adds telemetry to <paramref name="builder"/>.</summary>
+    public static WebApplicationBuilder AddWherebyGrainsTelemetry(this WebApplicationBuilder builder)
+    {
+        // The Azure SDK traces storage calls only when asked to.
+        AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
+
+        // ASP.NET Core logs each request's URL with its query string at Information; the query API
+        // takes externalIds in the query. Requests are traced (query values redacted) instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("wherebygrains", serviceInstanceId: Environment.MachineName))
+            .WithMetrics(metrics => metrics
+                .AddMeter(Telemetry.Name, OrleansMeter)
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddSource(Telemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Azure.*")
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/health")));
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Logging.AddOpenTelemetry(logging =>
+            {
+                logging.IncludeFormattedMessage = true;
+                logging.IncludeScopes = true;
+            });
+            otel.UseOtlpExporter();
+        }
+        return builder;
+    }
+}
