@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using WherebyGrains.Api.Configuration;
 using WherebyGrains.Api.Tenants;
 
 namespace WherebyGrains.Silo;
@@ -6,10 +8,19 @@ namespace WherebyGrains.Silo;
 /// Says at start-up what an operator needs to know: which tenants are configured (never their
 /// secrets), how to add one when there is none, and loudly when storage is memory only.
 /// </summary>
-internal sealed partial class StartupReport(TenantDirectory tenants, StorageOptions storage, ILogger<StartupReport> logger) : IHostedService
+internal sealed partial class StartupReport(
+    TenantDirectory tenants,
+    StorageOptions storage,
+    IOptions<WherebyGrainsOptions> options,
+    IHostEnvironment environment,
+    ILogger<StartupReport> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (options.Value.Privacy.PersonKeySecret == PrivacyOptions.DevelopmentPersonKeySecret && storage.Provider == StorageProvider.AzureTable && !environment.IsDevelopment())
+        {
+            LogDevelopmentPersonKey();
+        }
         if (storage.Provider == StorageProvider.Memory)
         {
             LogMemoryStorage();
@@ -34,6 +45,10 @@ internal sealed partial class StartupReport(TenantDirectory tenants, StorageOpti
     [LoggerMessage(Level = LogLevel.Warning, Message =
         "No tenant is configured, so every webhook is answered 404. Add one, e.g. WherebyGrains__Tenants__acme__WebhookSecrets__0=<the secret from Whereby's dashboard>, and restart.")]
     private partial void LogNoTenant();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message =
+        "WherebyGrains:Privacy:PersonKeySecret is the built-in development value: person grain keys can be recomputed by anyone who reads the source. Set a secret of your own before the first event (changing it later orphans every person's history).")]
+    private partial void LogDevelopmentPersonKey();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tenants configured: {TenantIds}")]
     private partial void LogTenants(string tenantIds);
