@@ -1,3 +1,4 @@
+using WherebyGrains.ServiceDefaults;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -9,6 +9,7 @@ using Orleans.Storage;
 using WherebyGrains.Api.Queries;
 using WherebyGrains.Api.Webhooks;
 using WherebyGrains.Grains;
+using WherebyGrains.ServiceDefaults;
 
 namespace WherebyGrains.Silo;
 
@@ -21,18 +22,15 @@ public static class SiloHosting
     /// <summary>Adds the Orleans silo, its storage and the webhook front door to <paramref name="builder"/>.</summary>
     public static WebApplicationBuilder AddWherebyGrainsSilo(this WebApplicationBuilder builder)
     {
-        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
-        {
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
+        builder.UseDefaultUrl(DefaultUrl);
 
-        var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
 
         builder.AddWherebyGrainsTelemetry();
         builder.UseOrleans(orleans =>
         {
-            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
+            orleans.UseWherebyGrainsClustering(cluster, storage);
             // One trace from the webhook request through every grain call and storage write.
             orleans.AddActivityPropagation();
             orleans.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(15));
@@ -40,6 +38,15 @@ public static class SiloHosting
             orleans.AddDashboardIfConfigured(builder.Configuration);
         });
 
+        // After UseOrleans: hosted services stop in reverse order, so these stop before the silo.
+        builder.Services.AddHostedService<ShutdownWatchdog>();
+        builder.Services.AddHostedService<ShutdownDrain>();
+        if (storage.Provider == StorageProvider.AzureTable)
+        {
+            builder.Services.AddSingleton<AzureTableEventSpool>();
+            builder.Services.AddSingleton<IEventSpool>(sp => sp.GetRequiredService<AzureTableEventSpool>());
+            builder.Services.AddHostedService<SpoolDrainer>();
+        }
         builder.Services.AddWebhookIngest();
         builder.Services.AddQueryApi();
         builder.Services.AddOpenApi();
@@ -47,12 +54,11 @@ public static class SiloHosting
         builder.Services.AddOptions<RoomGrainOptions>().BindConfiguration(RoomGrainOptions.Section);
         builder.Services.AddSingleton<ITenantAttendanceSettings, TenantAttendanceSettings>();
         builder.Services.AddSingleton<AttendanceMetrics>();
-        builder.Services.AddSingleton(sp => new PersonKeys(sp.GetRequiredService<IOptions<WherebyGrainsOptions>>().Value.Privacy.PersonKeySecret));
         builder.Services.AddHostedService<StartupReport>();
         builder.Services.AddSingleton(storage);
         builder.Services.AddHealthChecks()
-            .AddCheck<GrainStorageHealthCheck>("grain-storage", tags: [ReadyTag])
-            .AddCheck<SiloActiveHealthCheck>("silo-active", tags: [ReadyTag]);
+            .AddCheck<GrainStorageHealthCheck>("grain-storage", tags: [HostSetup.ReadyTag])
+            .AddCheck<SiloActiveHealthCheck>("silo-active", tags: [HostSetup.ReadyTag]);
         return builder;
     }
 
@@ -64,14 +70,11 @@ public static class SiloHosting
         app.MapWebhooks();
         app.MapQueryApi();
         app.MapOpenApi();
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        // Live: the process serves HTTP. Ready: it can also acknowledge webhooks (storage answers).
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });
+        // Ready: it can acknowledge webhooks (the silo is active and storage answers).
+        app.MapHealthAndMetrics();
         return app;
     }
 
-    private const string ReadyTag = "ready";
 
     private static void AddGrainStorage(ISiloBuilder orleans, StorageOptions storage)
     {

@@ -1,3 +1,4 @@
+using WherebyGrains.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using WherebyGrains.Api.Configuration;
 using WherebyGrains.Api.Tenants;

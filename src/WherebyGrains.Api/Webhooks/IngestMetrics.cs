@@ -16,6 +16,9 @@ public enum IngestResult
     /// <summary>A type no room records: acknowledged and dropped.</summary>
     Ignored,
 
+    /// <summary>Its room did not record it in time: kept in the spool and acknowledged.</summary>
+    Spooled,
+
     /// <summary>Answered 4xx.</summary>
     Rejected,
 
@@ -69,6 +72,7 @@ public sealed class IngestMetrics
         IngestResult.Accepted => "accepted",
         IngestResult.Duplicate => "duplicate",
         IngestResult.Ignored => "ignored",
+        IngestResult.Spooled => "spooled",
         IngestResult.Rejected => "rejected",
         _ => "unavailable",
     };

@@ -14,13 +14,10 @@ public static class WebhookEndpoints
     /// <summary>Adds what <see cref="MapWebhooks"/> needs: options, tenants, ingest.</summary>
     public static IServiceCollection AddWebhookIngest(this IServiceCollection services)
     {
-        services.AddOptions<WherebyGrainsOptions>().BindConfiguration(WherebyGrainsOptions.Section);
-        services.AddSingleton<TenantDirectory>();
+        services.AddWherebyGrainsTenants();
         services.AddSingleton<WebhookIngest>();
         services.AddSingleton<IngestMetrics>();
-        services.AddMetrics();
-        services.AddProblemDetails();
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IngestGate>();
         return services;
     }
 

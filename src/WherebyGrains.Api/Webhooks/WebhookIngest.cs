@@ -24,6 +24,8 @@ public sealed partial class WebhookIngest(
     IOptionsMonitor<WherebyGrainsOptions> options,
     IHostApplicationLifetime lifetime,
     IngestMetrics metrics,
+    IngestGate gate,
+    IEnumerable<IEventSpool> spools,
     ILogger<WebhookIngest> logger)
 {
     private static readonly IngestResponse AcceptedBody = new("accepted");
@@ -33,6 +35,7 @@ public sealed partial class WebhookIngest(
     public async Task<IResult> HandleAsync(string tenantId, HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        using var inFlight = gate.Enter();
         using var activity = Telemetry.Source.StartActivity("webhook ingest");
         var answer = await AnswerAsync(tenantId, context, activity);
 
@@ -134,13 +137,30 @@ public sealed partial class WebhookIngest(
                 ? new Answer(Json(AcceptedBody), IngestResult.Accepted, tenantId, evt.Type, null)
                 : new Answer(Json(DuplicateBody), IngestResult.Duplicate, tenantId, evt.Type, null);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OperationCanceledException || !aborted.IsCancellationRequested)
         {
+            // Whereby retries only twice, within seconds: rather than lean on that, keep the event
+            // durably aside and acknowledge it; the drainer applies it once its room is reachable.
+            if (_spool is { } spool)
+            {
+                try
+                {
+                    await spool.SpoolAsync(tenantId, evt, aborted);
+                    LogSpooled(e, tenantId, evt.Id, evt.Type);
+                    return new Answer(Json(AcceptedBody), IngestResult.Spooled, tenantId, evt.Type, e is TimeoutException ? "timeout" : "unreachable");
+                }
+                catch (Exception spoolError)
+                {
+                    LogNotSpooled(spoolError, tenantId, evt.Id);
+                }
+            }
             LogNotRecorded(e, tenantId, evt.Id, evt.Type);
             var reason = e is TimeoutException ? "timeout" : "storage";
             return Unavailable(tenantId, evt.Type, reason, "The event could not be recorded durably right now; retry shortly.");
         }
     }
+
+    private readonly IEventSpool? _spool = spools.FirstOrDefault();
 
     private static bool IsJson(string? contentType)
     {
@@ -194,6 +214,12 @@ public sealed partial class WebhookIngest(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook {EventId} ({EventType}) for tenant {TenantId}: {Outcome}")]
     private partial void LogRecorded(string tenantId, string eventId, string eventType, IngestOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {EventId} ({EventType}) for tenant {TenantId}: its room did not record it in time; spooled and acknowledged")]
+    private partial void LogSpooled(Exception exception, string tenantId, string eventId, string eventType);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook {EventId} for tenant {TenantId} could not be spooled either")]
+    private partial void LogNotSpooled(Exception exception, string tenantId, string eventId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {EventId} ({EventType}) for tenant {TenantId} could not be recorded; answered 503")]
     private partial void LogNotRecorded(Exception exception, string tenantId, string eventId, string eventType);

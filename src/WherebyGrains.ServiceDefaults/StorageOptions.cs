@@ -1,4 +1,4 @@
-namespace WherebyGrains.Silo;
+namespace WherebyGrains.ServiceDefaults;
 
 /// <summary>The <c>WherebyGrains:Storage</c> section.</summary>
 public sealed class StorageOptions

@@ -1,10 +1,10 @@
 using Azure.Core;
 using Azure.Data.Tables;
 
-namespace WherebyGrains.Silo;
+namespace WherebyGrains.ServiceDefaults;
 
 /// <summary>How this service talks to Azure Table storage.</summary>
-internal static class StorageClients
+public static class StorageClients
 {
     /// <summary>The table that holds grain state.</summary>
     public const string GrainStateTable = "WherebyGrainsState";

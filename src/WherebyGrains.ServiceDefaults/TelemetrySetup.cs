@@ -1,10 +1,15 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using WherebyGrains.Contracts;
 
-namespace WherebyGrains.Silo;
+namespace WherebyGrains.ServiceDefaults;
 
 /// <summary>
 /// OpenTelemetry for a host: WherebyGrains' own meter and spans, Orleans', ASP.NET Core's and the

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using WherebyGrains.Api.Configuration;
+using WherebyGrains.Contracts;
+
+namespace WherebyGrains.Api.Tenants;
+
+/// <summary>What every host needs to know its tenants: options, the directory, person keys, problem details.</summary>
+public static class TenantRegistration
+{
+    /// <summary>Adds the <c>WherebyGrains</c> options, the tenant directory and person keys.</summary>
+    public static IServiceCollection AddWherebyGrainsTenants(this IServiceCollection services)
+    {
+        services.AddOptions<WherebyGrainsOptions>().BindConfiguration(WherebyGrainsOptions.Section);
+        services.TryAddSingleton<TenantDirectory>();
+        services.TryAddSingleton(sp => new PersonKeys(sp.GetRequiredService<IOptions<WherebyGrainsOptions>>().Value.Privacy.PersonKeySecret));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        return services;
+    }
+}
