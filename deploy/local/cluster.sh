@@ -56,10 +56,20 @@ echo "${pids[-1]}" > "$data/cluster/query-host.pid"
 wait_ready "http://127.0.0.1:$query_port/health/ready" "${pids[-1]}" "the query host (log: $data/logs/query-host.log)"
 
 say "ready: $count silos on 127.0.0.1:$base-$((base + count - 1)), query host on 127.0.0.1:$query_port. Ctrl-C stops everything."
-# Stay until a process dies or we are told to stop.
-set +e
-wait -n "${pids[@]}"
-code=$?
-set -e
-say "a process of the cluster exited (code $code): stopping the rest"
-stop_all "$code"
+# A cluster outlives its silos: report each one that exits and keep the rest serving; stop only
+# when told to (SIGTERM, Ctrl-C) or when no silo is left.
+reported=()
+while sleep 1; do
+  alive=0
+  for i in $(seq 1 "$count"); do
+    pid="${pids[$((i - 1))]}"
+    if kill -0 "$pid" 2>/dev/null; then
+      alive=$((alive + 1))
+    elif [[ ! " ${reported[*]} " =~ " $i " ]]; then
+      reported+=("$i")
+      rm -f "$data/cluster/silo-$i.pid"
+      say "silo $i (pid $pid) exited; the others keep serving (log: $data/logs/silo-$i.log)"
+    fi
+  done
+  [ "$alive" -gt 0 ] || { say "no silo is left: stopping"; stop_all 1; }
+done

@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Text;
+using WherebyGrains.Testing;
+
+namespace WherebyGrains.Silo.Tests;
+
+/// <summary>
+/// Two silo processes clustered over Azure Table (deploy/local/cluster.sh), signed traffic spread
+/// over both, and one of them killed (-9) or stopped (SIGTERM) mid-stream, with every delivery
+/// retried the way Whereby does it: every delivery must end in a 2xx, and the final numbers must
+/// equal those of the same traffic without a failure (the oracle).
+/// </summary>
+[Trait("Category", "EndToEnd")]
+public sealed class ClusterFailoverTests
+{
+    private const string Tenant = "acme";
+    private const string Secret = "whsec-cluster";
+    private const string ApiKey = "key-cluster";
+
+    private static readonly Dictionary<string, string> Configuration = new()
+    {
+        [$"WherebyGrains__Tenants__{Tenant}__WebhookSecrets__0"] = Secret,
+        [$"WherebyGrains__Tenants__{Tenant}__ApiKeys__0"] = ApiKey,
+        [$"WherebyGrains__Tenants__{Tenant}__MetadataKeys__0"] = Encoding.UTF8.GetString(GeneratedMeeting.MetadataKey),
+        ["WherebyGrains__Query__PermitsPerSecond"] = "10000",
+        ["WherebyGrains__Query__Burst"] = "10000",
+    };
+
+    [Theory]
+    [InlineData(9)]
+    [InlineData(15)]
+    public async Task A_silo_lost_mid_stream_loses_no_event_and_changes_no_number(int signal)
+    {
+        await using var cluster = await ClusterScript.StartAsync(2, Configuration);
+        var meetings = new[] { 41, 42, 43, 44, 45, 46, 47, 48 }.Select(seed => GeneratedMeeting.Generate(seed, DateTimeOffset.UtcNow.AddDays(-1))).ToList();
+        var random = new Random(signal);
+        var deliveries = meetings
+            .SelectMany(m => m.Events.Select(e => WherebyPayloads.From(e, $"/failover-{m.Seed}")))
+            .SelectMany(body => random.Next(5) == 0 ? new[] { body, body } : [body])
+            .OrderBy(_ => random.Next())
+            .ToList();
+
+        var silos = new[] { cluster.Silo(1), cluster.Silo(2) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var failed = new ConcurrentBag<string>();
+        var answered = new ConcurrentDictionary<int, int>();
+        var sent = 0;
+        var victim = cluster.SiloPid(2);
+
+        await Parallel.ForEachAsync(deliveries, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (body, _) =>
+        {
+            if (Interlocked.Increment(ref sent) == deliveries.Count * 2 / 5)
+            {
+                if (signal == 9)
+                {
+                    cluster.Kill(victim);
+                }
+                else
+                {
+                    cluster.Terminate(victim);
+                }
+            }
+            var status = await DeliverLikeWherebyAsync(http, silos, body, Random.Shared.Next(2));
+            answered.AddOrUpdate(status, 1, (_, n) => n + 1);
+            if (status is < 200 or > 299)
+            {
+                failed.Add($"{status}: {body[..80]}");
+            }
+        });
+
+        Assert.True(failed.IsEmpty, $"{failed.Count} deliveries failed after Whereby's retries: {string.Join("\n", failed.Take(5))}\n{cluster.Output}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"signal {signal}: {deliveries.Count} deliveries, answers {string.Join(", ", answered.Select(a => $"{a.Key}×{a.Value}"))}");
+
+        // The surviving silo and the query host must both serve the oracle's numbers.
+        foreach (var reader in new[] { Reader(cluster.Silo(1)), Reader(cluster.QueryHost) })
+        {
+            foreach (var meeting in meetings)
+            {
+                var differences = await Eventually.Async(
+                    () => OracleOverHttp.DifferencesAsync(reader, meeting, $"/failover-{meeting.Seed}"),
+                    d => d.Count == 0,
+                    TimeSpan.FromSeconds(90));
+                Assert.True(differences.Count == 0, $"meeting {meeting}: {string.Join("\n", differences.Take(10))}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// One delivery as Whereby makes it: a 5 s timeout, and after a 5xx or no answer, at most two
+    /// retries within about 3 seconds. Like a load balancer in front of the silos, a retry goes to
+    /// the other silo than the one that just failed.
+    /// </summary>
+    private static async Task<int> DeliverLikeWherebyAsync(HttpClient http, Uri[] silos, string body, int first)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var status = 0;
+        TimeSpan[] backoff = [TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1.5)];
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var silo = silos[(first + attempt) % silos.Length];
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(silo, $"/webhooks/{Tenant}")) { Content = new ByteArrayContent(bytes) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                request.Headers.TryAddWithoutValidation("Whereby-Signature", WebhookSigner.Sign(Secret, bytes, DateTimeOffset.UtcNow));
+                using var response = await http.SendAsync(request);
+                status = (int)response.StatusCode;
+                if (status < 500)
+                {
+                    return status;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                status = -1;
+            }
+            if (attempt < backoff.Length)
+            {
+                await Task.Delay(backoff[attempt]);
+            }
+        }
+        return status;
+    }
+
+    private static HttpClient Reader(Uri baseAddress)
+    {
+        var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        return client;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace WherebyGrains.Testing;
+
+/// <summary>Compares what the query API serves for a generated meeting with its oracle.</summary>
+public static class OracleOverHttp
+{
+    /// <summary>Every difference between the API's sessions and connections and the oracle's (none when equal).</summary>
+    public static async Task<List<string>> DifferencesAsync(HttpClient reader, GeneratedMeeting meeting, string roomName)
+    {
+        var (sessions, connections) = MeetingOracle.Expect(meeting);
+        var differences = new List<string>();
+
+        var actualSessions = (await ReadAllAsync(reader, $"/v1/insights/room-sessions?roomName={Uri.EscapeDataString(roomName)}"))
+            .OrderBy(s => s.GetProperty("startedAt").GetDateTimeOffset())
+            .Select(s => string.Join('|',
+                s.GetProperty("roomSessionId").GetString(), Ms(s.GetProperty("startedAt")), Ms(s.GetProperty("endedAt")), s.GetProperty("endInferred").GetBoolean(),
+                s.GetProperty("totalParticipantSeconds").GetDouble().ToString(CultureInfo.InvariantCulture), s.GetProperty("totalParticipantMinutes").GetInt64(),
+                s.GetProperty("totalUniqueParticipants").GetInt32(), s.GetProperty("peakParticipants").GetInt32()))
+            .ToList();
+        var expectedSessions = sessions.Select(s => string.Join('|',
+            s.Id, s.StartedAt, s.EndedAt, s.EndInferred, (s.TotalParticipantMs / 1000.0).ToString(CultureInfo.InvariantCulture), s.TotalParticipantMinutes,
+            s.TotalUniqueParticipants, s.PeakParticipants)).ToList();
+        Compare("session", expectedSessions, actualSessions, differences);
+
+        var actualConnections = new List<string>();
+        foreach (var session in sessions)
+        {
+            var rows = await ReadAllAsync(reader, $"/v1/insights/participants?roomSessionId={Uri.EscapeDataString(session.Id)}");
+            actualConnections.AddRange(rows.Where(r => r.GetProperty("roomName").GetString() == roomName).Select(r => string.Join('|',
+                r.GetProperty("participantId").GetString(), r.GetProperty("roomSessionId").GetString(), r.GetProperty("personId").GetString(),
+                r.GetProperty("isPerson").GetBoolean(), Ms(r.GetProperty("joinedAt")), Ms(r.GetProperty("leftAt")), r.GetProperty("leftInferred").GetBoolean())));
+        }
+        var expectedConnections = connections.Select(c => string.Join('|', c.ParticipantId, c.SessionId, c.PersonId, c.IsPerson, c.JoinedAt, c.LeftAt, c.LeftInferred));
+        Compare("connection", [.. expectedConnections.Order(StringComparer.Ordinal)], [.. actualConnections.Order(StringComparer.Ordinal)], differences);
+        return differences;
+    }
+
+    private static void Compare(string what, List<string> expected, List<string> actual, List<string> differences)
+    {
+        differences.AddRange(expected.Except(actual).Select(e => $"missing {what}: {e}"));
+        differences.AddRange(actual.Except(expected).Select(a => $"unexpected {what}: {a}"));
+        if (expected.Count != actual.Count)
+        {
+            differences.Add($"{expected.Count} {what}s expected, {actual.Count} served");
+        }
+    }
+
+    private static string Ms(JsonElement time) =>
+        time.ValueKind == JsonValueKind.Null ? "" : time.GetDateTimeOffset().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<List<JsonElement>> ReadAllAsync(HttpClient reader, string path)
+    {
+        var rows = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var page = JsonDocument.Parse(await reader.GetStringAsync($"{path}&limit=100" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)))).RootElement;
+            rows.AddRange(page.GetProperty("results").EnumerateArray().Select(r => r.Clone()));
+            cursor = page.GetProperty("cursor").GetString();
+        }
+        while (cursor is not null);
+        return rows;
+    }
+}
