@@ -24,8 +24,17 @@ public sealed class ClusterSettings
     /// <summary>Client gateway port.</summary>
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The address other silos and clients reach this silo at; default 127.0.0.1 (one machine).</summary>
+    /// <summary>
+    /// The address other silos and clients reach this silo at: an IP, or <c>auto</c> for this
+    /// host's first IPv4 address (containers). Default 127.0.0.1 (one machine).
+    /// </summary>
     public string AdvertisedIPAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// True in Kubernetes: Orleans' Kubernetes hosting takes the pod's IP, name and the cluster ids
+    /// from the environment, and removes pods of silos declared dead.
+    /// </summary>
+    public bool Kubernetes { get; set; }
 
     /// <summary>
     /// How long a membership probe may take. With <see cref="NumMissedProbesLimit"/> it sets how

@@ -20,7 +20,7 @@ public static class ClusterSetup
         }
 
         silo.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (cluster.ServiceId, cluster.ClusterId));
-        silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedIPAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+        silo.ConfigureEndpoints(AdvertisedAddress(cluster.AdvertisedIPAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
         silo.UseAzureStorageClustering(o => o.TableServiceClient = Tables(storage));
         silo.Configure<ClusterMembershipOptions>(o =>
         {
@@ -44,6 +44,12 @@ public static class ClusterSetup
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         return client;
     }
+
+    /// <summary>The IP to advertise: as configured, or this host's first IPv4 address for <c>auto</c>.</summary>
+    public static IPAddress AdvertisedAddress(string configured) =>
+        configured.Equals("auto", StringComparison.OrdinalIgnoreCase)
+            ? Dns.GetHostAddresses(Dns.GetHostName()).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+            : IPAddress.Parse(configured);
 
     private static TableServiceClient Tables(StorageOptions storage) => new(storage.ConnectionString, StorageClients.TableOptions(storage));
 }

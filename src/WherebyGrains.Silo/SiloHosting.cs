@@ -31,6 +31,10 @@ public static class SiloHosting
         builder.UseOrleans(orleans =>
         {
             orleans.UseWherebyGrainsClustering(cluster, storage);
+            if (cluster.Kubernetes)
+            {
+                orleans.UseKubernetesHosting();
+            }
             // One trace from the webhook request through every grain call and storage write.
             orleans.AddActivityPropagation();
             orleans.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(15));
