@@ -1,3 +1,4 @@
+using WherebyGrains.Simulator;
 using System.Text;
 using WherebyGrains.Api.Webhooks;
 using WherebyGrains.Testing;

@@ -1,3 +1,4 @@
+using WherebyGrains.Simulator;
 using WherebyGrains.Testing;
 using CsCheck;
 using WherebyGrains.Attendance;

@@ -1,3 +1,4 @@
+using WherebyGrains.Simulator;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;

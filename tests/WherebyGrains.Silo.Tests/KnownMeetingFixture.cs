@@ -1,3 +1,4 @@
+using WherebyGrains.Simulator;
 using WherebyGrains.Contracts;
 using WherebyGrains.Testing;
 

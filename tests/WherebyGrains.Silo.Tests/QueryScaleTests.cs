@@ -1,3 +1,4 @@
+using WherebyGrains.Simulator;
 using System.Text.Json;
 using WherebyGrains.Contracts;
 using WherebyGrains.Testing;

@@ -1,3 +1,4 @@
+using WherebyGrains.Simulator;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;

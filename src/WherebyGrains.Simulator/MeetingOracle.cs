@@ -1,4 +1,4 @@
-namespace WherebyGrains.Testing;
+namespace WherebyGrains.Simulator;
 
 /// <summary>What the oracle expects of one session.</summary>
 public sealed record ExpectedSession(

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace WherebyGrains.Testing;
+namespace WherebyGrains.Simulator;
 
 /// <summary>Signs bodies the way Whereby does: <c>t=&lt;unix seconds&gt;,v1=hex(HMAC-SHA256(secret, "t.body"))</c>.</summary>
 public static class WebhookSigner

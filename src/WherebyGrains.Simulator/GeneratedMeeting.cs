@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using WherebyGrains.Attendance;
 
-namespace WherebyGrains.Testing;
+namespace WherebyGrains.Simulator;
 
 /// <summary>How a generated person identifies.</summary>
 public enum Identity

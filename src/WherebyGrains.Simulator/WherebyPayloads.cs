@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace WherebyGrains.Testing;
+namespace WherebyGrains.Simulator;
 
 /// <summary>Builds Whereby webhook bodies as Whereby sends them (camelCase JSON, ISO times with ms).</summary>
 public static class WherebyPayloads

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace WherebyGrains.Testing;
+namespace WherebyGrains.Simulator;
 
 /// <summary>Compares what the query API serves for a generated meeting with its oracle.</summary>
 public static class OracleOverHttp

@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace WherebyGrains.Simulator;
+
+/// <summary>
+/// Sends the webhooks of generated meetings (classes on the hour with rejoins, two tabs, recorders,
+/// knocks, lost <c>left</c> and session events, 2022 payloads), duplicated and out of order, at a
+/// chosen rate, retrying like Whereby; then reads the query API and checks every number against
+/// the ground truth.
+/// </summary>
+public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
+{
+    /// <summary>The command's options.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--url <URL>"), Description("Where webhooks go (a silo, or a load balancer in front of silos).")]
+        public string Url { get; init; } = "http://127.0.0.1:5080";
+
+        [CommandOption("--query-url <URL>"), Description("Where the query API is read (default: --url).")]
+        public string? QueryUrl { get; init; }
+
+        [CommandOption("--tenant <ID>"), Description("The tenant id.")]
+        public string Tenant { get; init; } = "acme";
+
+        [CommandOption("--secret <SECRET>"), Description("The tenant's webhook secret.")]
+        public string Secret { get; init; } = "";
+
+        [CommandOption("--api-key <KEY>"), Description("The tenant's query API key.")]
+        public string ApiKey { get; init; } = "";
+
+        [CommandOption("--meetings <N>"), Description("How many meeting histories (each 1-3 sessions in its own room).")]
+        public int Meetings { get; init; } = 10;
+
+        [CommandOption("--rate <EVENTS_PER_SECOND>"), Description("Target delivery rate.")]
+        public double Rate { get; init; } = 100;
+
+        [CommandOption("--duplicates <FRACTION>"), Description("Fraction of events delivered twice (0-1).")]
+        public double Duplicates { get; init; } = 0.2;
+
+        [CommandOption("--in-order"), Description("Deliver in time order instead of shuffled.")]
+        public bool InOrder { get; init; }
+
+        [CommandOption("--seed <SEED>"), Description("Seed of the generated meetings and the delivery order.")]
+        public int Seed { get; init; } = 1;
+
+        [CommandOption("--concurrency <N>"), Description("Deliveries in flight at once.")]
+        public int Concurrency { get; init; } = 16;
+
+        [CommandOption("--verify-timeout <SECONDS>"), Description("How long to wait for the API to converge on the truth.")]
+        public int VerifyTimeout { get; init; } = 60;
+
+        /// <inheritdoc />
+        public override ValidationResult Validate() =>
+            string.IsNullOrEmpty(Secret) ? ValidationResult.Error("--secret is required (the tenant's webhook secret).")
+            : string.IsNullOrEmpty(ApiKey) ? ValidationResult.Error("--api-key is required (the tenant's query API key).")
+            : Meetings < 1 || Rate <= 0 || Concurrency < 1 ? ValidationResult.Error("--meetings, --rate and --concurrency must be positive.")
+            : Duplicates is < 0 or > 1 ? ValidationResult.Error("--duplicates is a fraction from 0 to 1.")
+            : ValidationResult.Success();
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var run = Guid.NewGuid().ToString("N")[..6];
+        // Yesterday, on the hour, so that every session has ended by the time the numbers are read.
+        var origin = new DateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1).UtcDateTime.Date.AddHours(8), TimeSpan.Zero);
+        var meetings = Enumerable.Range(settings.Seed, settings.Meetings).Select(seed => GeneratedMeeting.Generate(seed, origin)).ToList();
+        string Room(GeneratedMeeting m) => $"/sim-{run}-{m.Seed}";
+
+        var random = new Random(settings.Seed);
+        var deliveries = meetings.SelectMany(m => m.Events.Select(e => (e.At, Body: WherebyPayloads.From(e, Room(m)))))
+            .SelectMany(d => random.NextDouble() < settings.Duplicates ? new[] { d, d } : [d])
+            .ToList();
+        deliveries = settings.InOrder ? [.. deliveries.OrderBy(d => d.At)] : [.. deliveries.OrderBy(_ => random.Next())];
+
+        AnsiConsole.MarkupLine($"[bold]Run {run}[/]: {meetings.Count} meetings ({meetings.Count(m => m.Legacy)} with 2022 payloads), " +
+            $"{meetings.Sum(m => m.Connections.Count)} connections, {deliveries.Count} deliveries to {settings.Url.EscapeMarkup()} at {settings.Rate}/s");
+
+        var report = await SendAsync(settings, deliveries.Select(d => d.Body).ToList(), cancellationToken);
+        AnsiConsole.MarkupLine($"Sent {report.Sent} in {report.Elapsed.TotalSeconds:F1} s ({report.Sent / report.Elapsed.TotalSeconds:F0}/s): " +
+            $"{report.Acknowledged} acknowledged, {report.Retries} retries, [{(report.Failed == 0 ? "green" : "red")}]{report.Failed} failed[/]; " +
+            $"latency p50 {report.Percentile(0.5):F1} ms, p99 {report.Percentile(0.99):F1} ms");
+
+        var ok = report.Failed == 0 & await VerifyAsync(settings, meetings, Room, cancellationToken);
+        AnsiConsole.MarkupLine(ok ? "[bold green]PASS[/]: every delivery acknowledged, every number equals the ground truth." : "[bold red]FAIL[/]");
+        return ok ? 0 : 1;
+    }
+
+    private static async Task<SendReport> SendAsync(Settings settings, List<string> bodies, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(settings.Url), Timeout = TimeSpan.FromSeconds(5) };
+        var report = new SendReport();
+        var watch = Stopwatch.StartNew();
+        var next = 0;
+        var interval = TimeSpan.FromSeconds(1 / settings.Rate);
+
+        using var progress = new CancellationTokenSource();
+        var printer = Task.Run(async () =>
+        {
+            var last = 0;
+            while (!progress.IsCancellationRequested)
+            {
+                try { await Task.Delay(1000, progress.Token); } catch (OperationCanceledException) { break; }
+                var sent = report.Sent;
+                AnsiConsole.MarkupLine($"  [grey]{watch.Elapsed:mm\\:ss}[/] sent {sent}/{bodies.Count}, {sent - last}/s, retries {report.Retries}, failed {report.Failed}");
+                last = sent;
+            }
+        }, CancellationToken.None);
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, settings.Concurrency), cancellationToken, async (_, token) =>
+        {
+            while (true)
+            {
+                var index = Interlocked.Increment(ref next) - 1;
+                if (index >= bodies.Count)
+                {
+                    return;
+                }
+                // Pace by schedule: delivery i leaves at i / rate.
+                var due = interval * index - watch.Elapsed;
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.Delay(due, token);
+                }
+                await DeliverAsync(http, settings, bodies[index], report, token);
+            }
+        });
+        report.Elapsed = watch.Elapsed;
+        await progress.CancelAsync();
+        await printer;
+        return report;
+    }
+
+    /// <summary>One delivery as Whereby makes it: 5 s timeout; after a 5xx or no answer, two retries within about 3 s.</summary>
+    private static async Task DeliverAsync(HttpClient http, Settings settings, string body, SendReport report, CancellationToken cancellationToken)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        TimeSpan[] backoff = [TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1.5)];
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/{settings.Tenant}") { Content = new ByteArrayContent(bytes) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                request.Headers.TryAddWithoutValidation("Whereby-Signature", WebhookSigner.Sign(settings.Secret, bytes, DateTimeOffset.UtcNow));
+                using var response = await http.SendAsync(request, cancellationToken);
+                report.Latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if ((int)response.StatusCode < 500)
+                {
+                    Interlocked.Increment(ref report.SentCount);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        Interlocked.Increment(ref report.AcknowledgedCount);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref report.FailedCount);
+                    }
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+            }
+            if (attempt < backoff.Length)
+            {
+                Interlocked.Increment(ref report.RetryCount);
+                await Task.Delay(backoff[attempt], cancellationToken);
+            }
+        }
+        Interlocked.Increment(ref report.SentCount);
+        Interlocked.Increment(ref report.FailedCount);
+    }
+
+    private static async Task<bool> VerifyAsync(Settings settings, List<GeneratedMeeting> meetings, Func<GeneratedMeeting, string> room, CancellationToken cancellationToken)
+    {
+        using var reader = new HttpClient { BaseAddress = new Uri(settings.QueryUrl ?? settings.Url), Timeout = TimeSpan.FromSeconds(30) };
+        reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey);
+        var table = new Table().AddColumns("meeting", "payloads", "sessions", "connections", "result");
+        var deadline = DateTime.UtcNow.AddSeconds(settings.VerifyTimeout);
+        var allPass = true;
+        foreach (var meeting in meetings)
+        {
+            // Hand-offs and index registration follow the acknowledgements: poll until the API converges.
+            List<string> differences;
+            while (true)
+            {
+                differences = await OracleOverHttp.DifferencesAsync(reader, meeting, room(meeting));
+                if (differences.Count == 0 || DateTime.UtcNow > deadline)
+                {
+                    break;
+                }
+                await Task.Delay(500, cancellationToken);
+            }
+            allPass &= differences.Count == 0;
+            table.AddRow(
+                room(meeting).EscapeMarkup(),
+                meeting.Legacy ? "2022" : "current",
+                meeting.Sessions.Count.ToString(),
+                meeting.Connections.Count.ToString(),
+                differences.Count == 0 ? "[green]pass[/]" : $"[red]{differences.Count} differences[/], e.g. {differences[0].EscapeMarkup()}");
+        }
+        AnsiConsole.Write(table);
+        return allPass;
+    }
+
+    private sealed class SendReport
+    {
+        public int SentCount;
+        public int AcknowledgedCount;
+        public int RetryCount;
+        public int FailedCount;
+
+        public int Sent => Volatile.Read(ref SentCount);
+        public int Acknowledged => Volatile.Read(ref AcknowledgedCount);
+        public int Retries => Volatile.Read(ref RetryCount);
+        public int Failed => Volatile.Read(ref FailedCount);
+        public TimeSpan Elapsed { get; set; }
+        public ConcurrentBag<double> Latencies { get; } = [];
+
+        public double Percentile(double p)
+        {
+            var sorted = Latencies.Order().ToList();
+            return sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text;
+using WherebyGrains.Simulator;
+using WherebyGrains.Testing;
+
+namespace WherebyGrains.Silo.Tests;
+
+/// <summary>The traffic simulator, run as a user runs it, against a real silo and the query host.</summary>
+[Trait("Category", "EndToEnd")]
+public sealed class SimulatorTests
+{
+    [Fact]
+    public async Task The_simulator_sends_a_messy_day_and_every_number_checks_out()
+    {
+        await using var cluster = await ClusterScript.StartAsync(1, new Dictionary<string, string>
+        {
+            ["WherebyGrains__Tenants__acme__WebhookSecrets__0"] = "whsec-sim",
+            ["WherebyGrains__Tenants__acme__ApiKeys__0"] = "key-sim",
+            ["WherebyGrains__Tenants__acme__MetadataKeys__0"] = Encoding.UTF8.GetString(GeneratedMeeting.MetadataKey),
+            ["WherebyGrains__Query__PermitsPerSecond"] = "10000",
+            ["WherebyGrains__Query__Burst"] = "10000",
+        });
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var simulator = Path.Combine(RepoPaths.Root, "src", "WherebyGrains.Simulator", "bin", configuration, "net10.0", "wherebygrains-simulator.dll");
+
+        var output = await ToolProcess.RunAsync("dotnet",
+            [simulator, "run", "--url", cluster.Silo(1).ToString(), "--query-url", cluster.QueryHost.ToString(),
+             "--tenant", "acme", "--secret", "whsec-sim", "--api-key", "key-sim", "--meetings", "6", "--rate", "400", "--seed", "7"],
+            TimeSpan.FromMinutes(3),
+            new Dictionary<string, string> { ["NO_COLOR"] = "1" });
+
+        Assert.Contains("PASS", output);
+        Assert.Contains("0 failed", output);
+    }
+}
