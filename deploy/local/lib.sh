@@ -55,10 +55,11 @@ needs_azurite() {
 
 # Start Azurite with its data under $data/azurite and point the service at it.
 start_azurite() {
+  local p
   mkdir -p "$data/azurite" "$data/logs"
   bash "$root/deploy/local/install-tools.sh" || fail "could not install Azurite (see above)"
-  for port in "$azurite_port" $((azurite_port + 1)) $((azurite_port + 2)); do
-    port_open "$port" && fail "port $port is already in use: is another Azurite running? Stop it, or set WHEREBY_AZURITE_PORT."
+  for p in "$azurite_port" $((azurite_port + 1)) $((azurite_port + 2)); do
+    port_open "$p" && fail "port $p is already in use: is another Azurite running? Stop it, or set WHEREBY_AZURITE_PORT."
   done
   say "starting Azurite (data in $data/azurite) ..."
   # Its own session: a Ctrl-C or a signal to our process group reaches only the script, which

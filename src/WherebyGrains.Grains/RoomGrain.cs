@@ -37,6 +37,7 @@ public sealed partial class RoomGrain(
     private IGrainTimer? _timer;
     private bool _reminderRegistered;
     private bool _maintaining;
+    private long? _timerDueAt;
     private Task _registration = Task.CompletedTask;
     private bool _maintainAgain;
 
@@ -68,7 +69,8 @@ public sealed partial class RoomGrain(
         }
 
         var outcome = await _ledger.RecordAsync(evt);
-        ScheduleMaintenance(TimeSpan.Zero);
+        // Everything below reuses what the write computed: no computation of its own per event.
+        ScheduleAfterWrite();
         StartRegistration();
         ReportMetrics();
         return outcome;
@@ -189,6 +191,7 @@ public sealed partial class RoomGrain(
     /// </summary>
     private async Task MaintainAsync()
     {
+        _timerDueAt = null;
         // The grain is reentrant: a timer and a reminder (or two timers) could otherwise interleave here.
         if (_maintaining)
         {
@@ -228,14 +231,13 @@ public sealed partial class RoomGrain(
         PruneArchivedIds(now);
 
         ReportMetrics();
-        var next = NextMaintenance(now);
+        var next = NextMaintenance(_ledger.Compute(now), now);
         ScheduleMaintenance(next);
         await KeepReminderAsync(next is not null);
     }
 
-    private TimeSpan? NextMaintenance(long now)
+    private TimeSpan? NextMaintenance(RoomAttendance attendance, long now)
     {
-        var attendance = _ledger.Compute(now);
         var due = new List<long>();
         if (attendance.NextChangeAt is { } change)
         {
@@ -261,8 +263,24 @@ public sealed partial class RoomGrain(
         return due.Count == 0 ? null : TimeSpan.FromMilliseconds(Math.Max(0, due.Min() - now));
     }
 
+    /// <summary>Moves the maintenance timer earlier if the last write calls for it; never later.</summary>
+    private void ScheduleAfterWrite()
+    {
+        if (_ledger.LastWritten is not { } written || NextMaintenance(written.Attendance, written.Now) is not { } dueIn)
+        {
+            return;
+        }
+        var dueAt = written.Now + (long)dueIn.TotalMilliseconds;
+        if (_timerDueAt is { } current && current <= dueAt)
+        {
+            return;
+        }
+        ScheduleMaintenance(TimeSpan.FromMilliseconds(Math.Max(0, dueAt - _ledger.Now)));
+    }
+
     private void ScheduleMaintenance(TimeSpan? dueIn)
     {
+        _timerDueAt = dueIn is { } wait ? _ledger.Now + (long)wait.TotalMilliseconds : null;
         _timer?.Dispose();
         _timer = dueIn is { } due
             ? this.RegisterGrainTimer(static (grain, _) => grain.MaintainAsync(), this,
@@ -401,7 +419,7 @@ public sealed partial class RoomGrain(
                 await GrainFactory.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.KeyFor(_key.TenantId, _key.RoomName)).AddAsync(_key.RoomName);
                 state.State.Indexed = true;
             }
-            var sessions = _ledger.Compute(_ledger.Now).Sessions.Select(s => s.RoomSessionId)
+            var sessions = (_ledger.LastWritten?.Attendance.Sessions ?? []).Select(s => s.RoomSessionId)
                 .Where(id => !state.State.RegisteredSessions.Contains(id)).ToList();
             foreach (var bucket in sessions.GroupBy(id => ISessionDirectoryGrain.KeyFor(_key.TenantId, id)))
             {

@@ -72,6 +72,10 @@ public static class SiloHosting
         app.UseRateLimiter();
         app.MapDashboardIfConfigured();
         app.MapWebhooks();
+        if (app.Configuration.GetValue<bool>("WherebyGrains:Benchmarks:VerifyOnlyEndpoint"))
+        {
+            app.MapVerifyOnlyWebhooks();
+        }
         app.MapQueryApi();
         app.MapOpenApi();
         // Ready: it can acknowledge webhooks (the silo is active and storage answers).
@@ -84,7 +88,13 @@ public static class SiloHosting
     {
         if (storage.Provider == StorageProvider.Memory)
         {
-            orleans.AddMemoryGrainStorage(StorageNames.Grains);
+            orleans.AddMemoryGrainStorage(StorageNames.Grains, options => options.Configure<IServiceProvider>((o, services) =>
+            {
+                // The same binary format as on Azure Table, and enough storage grains that they are not
+                // the bottleneck of a benchmark (Orleans' default of 10 serializes every write through 10 queues).
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>());
+                o.NumStorageGrains = 256;
+            }));
             orleans.UseInMemoryReminderService();
             return;
         }

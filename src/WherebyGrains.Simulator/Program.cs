@@ -8,5 +8,11 @@ app.Configure(config =>
     config.SetApplicationName("wherebygrains-simulator");
     config.AddCommand<RunCommand>("run")
         .WithDescription("Send generated meetings as signed webhooks, then check every number the query API serves against the ground truth.");
+    config.AddCommand<LoadCommand>("load")
+        .WithDescription("Send distinct signed events as fast as the server takes them; report events/s and p50/p99.");
+    config.AddCommand<StorageUpsertsCommand>("storage-upserts")
+        .WithDescription("Measure the storage account's own single-entity upsert rate.");
+    config.AddCommand<LoadReportCommand>("load-report")
+        .WithDescription("Render load results as Markdown with the target ratios.");
 });
 return await app.RunAsync(args);

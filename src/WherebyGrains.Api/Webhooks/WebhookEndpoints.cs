@@ -21,6 +21,14 @@ public static class WebhookEndpoints
         return services;
     }
 
+    /// <summary>
+    /// Maps <c>POST /benchmarks/verify/{tenantId}</c>: the front door without the room, answering
+    /// <c>accepted</c> for a verified event. Only for load measurements; never map it in production.
+    /// </summary>
+    public static IEndpointConventionBuilder MapVerifyOnlyWebhooks(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPost("/benchmarks/verify/{tenantId}", (string tenantId, HttpContext context, WebhookIngest ingest) => ingest.VerifyOnlyAsync(tenantId, context))
+            .ExcludeFromDescription();
+
     /// <summary>Maps <c>POST /webhooks/{tenantId}</c>.</summary>
     public static IEndpointConventionBuilder MapWebhooks(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost("/webhooks/{tenantId}", (string tenantId, HttpContext context, WebhookIngest ingest) => ingest.HandleAsync(tenantId, context))

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace WherebyGrains.Api.Webhooks;
@@ -8,7 +9,7 @@ namespace WherebyGrains.Api.Webhooks;
 /// body bytes: HMAC-SHA256(secret, "t.body"). Elements may come in any order and with whitespace
 /// around them, several <c>v1</c> may be present (any may match), unknown elements are ignored,
 /// hex is case-insensitive, and nothing here throws on malformed input. It allocates nothing:
-/// the signed payload is assembled in a pooled buffer.
+/// each thread keeps a keyed HMAC per secret.
 /// </summary>
 public static class WebhookSignature
 {
@@ -54,35 +55,30 @@ public static class WebhookSignature
             return SignatureCheck.OutsideTolerance;
         }
 
-        var payloadLength = timestampDigits.Length + 1 + body.Length;
-        var rented = ArrayPool<byte>.Shared.Rent(payloadLength);
-        try
+        Span<byte> digits = stackalloc byte[MaxTimestampDigits];
+        for (var i = 0; i < timestampDigits.Length; i++)
         {
-            var payload = rented.AsSpan(0, payloadLength);
-            for (var i = 0; i < timestampDigits.Length; i++)
-            {
-                payload[i] = (byte)timestampDigits[i];
-            }
-            payload[timestampDigits.Length] = (byte)'.';
-            body.CopyTo(payload[(timestampDigits.Length + 1)..]);
+            digits[i] = (byte)timestampDigits[i];
+        }
 
-            Span<byte> expected = stackalloc byte[HashSize];
-            var matched = false;
-            foreach (var secret in secrets)
-            {
-                HMACSHA256.HashData(secret, payload, expected);
-                for (var c = 0; c < candidateCount; c++)
-                {
-                    // Non-short-circuiting: every candidate is compared in constant time.
-                    matched |= CryptographicOperations.FixedTimeEquals(expected, candidates.Slice(c * HashSize, HashSize));
-                }
-            }
-            return matched ? SignatureCheck.Valid : SignatureCheck.Mismatch;
-        }
-        finally
+        Span<byte> expected = stackalloc byte[HashSize];
+        var matched = false;
+        foreach (var secret in secrets)
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            // A keyed HMAC per secret and thread, reset after each use: no re-keying, no copy of the
+            // signed payload ("t" "." body is fed in three parts), no allocation.
+            var hmac = KeyedHmac.For(secret);
+            hmac.AppendData(digits[..timestampDigits.Length]);
+            hmac.AppendData("."u8);
+            hmac.AppendData(body);
+            hmac.GetHashAndReset(expected);
+            for (var c = 0; c < candidateCount; c++)
+            {
+                // Non-short-circuiting: every candidate is compared in constant time.
+                matched |= CryptographicOperations.FixedTimeEquals(expected, candidates.Slice(c * HashSize, HashSize));
+            }
         }
+        return matched ? SignatureCheck.Valid : SignatureCheck.Mismatch;
     }
 
     /// <summary>
@@ -149,5 +145,27 @@ public static class WebhookSignature
             timestamp = timestamp * 10 + (c - '0');
         }
         return true;
+    }
+
+    /// <summary>
+    /// Keyed HMAC-SHA256 instances per secret, per thread (an instance is not thread-safe). Keyed
+    /// by the secret array itself: a configuration reload brings new arrays, and the old entries
+    /// go with their arrays.
+    /// </summary>
+    private static class KeyedHmac
+    {
+        [ThreadStatic]
+        private static ConditionalWeakTable<byte[], IncrementalHash>? _perThread;
+
+        public static IncrementalHash For(byte[] secret)
+        {
+            var table = _perThread ??= new ConditionalWeakTable<byte[], IncrementalHash>();
+            if (!table.TryGetValue(secret, out var hmac))
+            {
+                hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secret);
+                table.Add(secret, hmac);
+            }
+            return hmac;
+        }
     }
 }

@@ -1,0 +1,220 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace WherebyGrains.Simulator;
+
+/// <summary>One measured load: throughput and latency.</summary>
+/// <param name="Label">What was measured.</param>
+/// <param name="Operations">Operations completed.</param>
+/// <param name="Errors">Operations that failed.</param>
+/// <param name="Seconds">Wall time.</param>
+/// <param name="P50Ms">Median latency.</param>
+/// <param name="P99Ms">99th percentile latency.</param>
+public sealed record LoadResult(string Label, int Operations, int Errors, double Seconds, double P50Ms, double P99Ms)
+{
+    /// <summary>Operations per second.</summary>
+    public double PerSecond => Operations / Seconds;
+
+    /// <summary>Appends this result as a JSON line to <paramref name="file"/>.</summary>
+    public void AppendTo(string file) => File.AppendAllText(file, JsonSerializer.Serialize(this) + "\n");
+
+    /// <summary>Runs <paramref name="operation"/> <paramref name="count"/> times with <paramref name="concurrency"/> in flight.</summary>
+    public static async Task<LoadResult> MeasureAsync(string label, int count, int concurrency, Func<int, Task<bool>> operation)
+    {
+        var latencies = new double[count];
+        var errors = 0;
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var ok = false;
+                try
+                {
+                    ok = await operation(i);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Azure.RequestFailedException)
+                {
+                }
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (!ok)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        }));
+        var seconds = watch.Elapsed.TotalSeconds;
+        Array.Sort(latencies);
+        return new LoadResult(label, count - errors, errors, seconds, latencies[count / 2], latencies[Math.Min(count - 1, (int)(count * 0.99))]);
+    }
+}
+
+/// <summary>
+/// Sends distinct signed events as fast as the server takes them (a closed loop of
+/// <c>--concurrency</c> requests in flight), pre-signed so that the client's own HMAC is not measured.
+/// </summary>
+public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
+{
+    /// <summary>The command's options.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--url <URL>"), Description("The server.")]
+        public string Url { get; init; } = "http://127.0.0.1:5080";
+
+        [CommandOption("--path <PATH>"), Description("The endpoint (/webhooks/<tenant>, or /benchmarks/verify/<tenant>).")]
+        public string Path { get; init; } = "/webhooks/acme";
+
+        [CommandOption("--secret <SECRET>"), Description("The tenant's webhook secret.")]
+        public string Secret { get; init; } = "";
+
+        [CommandOption("--events <N>"), Description("How many distinct events.")]
+        public int Events { get; init; } = 10_000;
+
+        [CommandOption("--rooms <N>"), Description("Over how many rooms they are spread.")]
+        public int Rooms { get; init; } = 500;
+
+        [CommandOption("--concurrency <N>"), Description("Requests in flight.")]
+        public int Concurrency { get; init; } = 32;
+
+        [CommandOption("--label <TEXT>"), Description("The result's label.")]
+        public string Label { get; init; } = "load";
+
+        [CommandOption("--results <FILE>"), Description("Append the result as a JSON line here.")]
+        public string? Results { get; init; }
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var run = Guid.NewGuid().ToString("N")[..6];
+        var now = DateTimeOffset.UtcNow;
+        var bodies = Enumerable.Range(0, settings.Events).Select(i =>
+        {
+            var body = Encoding.UTF8.GetBytes(WherebyPayloads.Client("room.client.joined", $"/load-{run}-{i % settings.Rooms}", now.AddMilliseconds(-i), $"p{i}", $"s{i % settings.Rooms}", "visitor", $"user-{i}", "Load Tester"));
+            return (Body: body, Signature: WebhookSigner.Sign(settings.Secret, body, now));
+        }).ToArray();
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency }) { BaseAddress = new Uri(settings.Url), Timeout = TimeSpan.FromSeconds(10) };
+        var result = await LoadResult.MeasureAsync(settings.Label, settings.Events, settings.Concurrency, async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, settings.Path) { Content = new ByteArrayContent(bodies[i].Body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.TryAddWithoutValidation("Whereby-Signature", bodies[i].Signature);
+            using var response = await http.SendAsync(request, cancellationToken);
+            return response.IsSuccessStatusCode;
+        });
+        Report(result, settings.Results);
+        // Errors are part of the result (reported, counted), not a failure of the measurement.
+        return 0;
+    }
+
+    /// <summary>Prints a result and appends it to the results file, if any.</summary>
+    public static void Report(LoadResult result, string? file)
+    {
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"[bold]{result.Label.EscapeMarkup()}[/]: {result.Operations} in {result.Seconds:F1} s = {result.PerSecond:F0}/s, p50 {result.P50Ms:F1} ms, p99 {result.P99Ms:F1} ms, {result.Errors} errors"));
+        if (file is not null)
+        {
+            result.AppendTo(file);
+        }
+    }
+}
+
+/// <summary>Azure Table storage's own rate for single-entity upserts: what one durable write per event can reach at best.</summary>
+public sealed class StorageUpsertsCommand : AsyncCommand<StorageUpsertsCommand.Settings>
+{
+    /// <summary>The command's options.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--connection-string <CS>"), Description("The storage account (e.g. Azurite's).")]
+        public string ConnectionString { get; init; } = "UseDevelopmentStorage=true";
+
+        [CommandOption("--count <N>"), Description("How many upserts.")]
+        public int Count { get; init; } = 5_000;
+
+        [CommandOption("--concurrency <N>"), Description("Upserts in flight.")]
+        public int Concurrency { get; init; } = 32;
+
+        [CommandOption("--label <TEXT>"), Description("The result's label.")]
+        public string Label { get; init; } = "storage upserts";
+
+        [CommandOption("--results <FILE>"), Description("Append the result as a JSON line here.")]
+        public string? Results { get; init; }
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var table = new TableServiceClient(settings.ConnectionString).GetTableClient("LoadUpserts");
+        await table.CreateIfNotExistsAsync(cancellationToken);
+        // A payload about the size of a small room's grain state.
+        var payload = new byte[2048];
+        Random.Shared.NextBytes(payload);
+        var result = await LoadResult.MeasureAsync(settings.Label, settings.Count, settings.Concurrency, async i =>
+        {
+            var entity = new TableEntity($"room-{i % 500}", $"e{i}") { ["Data"] = payload };
+            var response = await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+            return !response.IsError;
+        });
+        LoadCommand.Report(result, settings.Results);
+        return 0;
+    }
+}
+
+/// <summary>Renders the JSON lines of a load run as a Markdown table with the ratios the targets speak of.</summary>
+public sealed class LoadReportCommand : Command<LoadReportCommand.Settings>
+{
+    /// <summary>The command's options.</summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--results <FILE>"), Description("The JSON lines written by load and storage-upserts.")]
+        public string Results { get; init; } = "";
+
+        [CommandOption("--output <FILE>"), Description("The Markdown file to write.")]
+        public string Output { get; init; } = "";
+    }
+
+    /// <inheritdoc />
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var results = File.ReadAllLines(settings.Results).Where(l => l.Length > 0)
+            .Select(l => JsonSerializer.Deserialize<LoadResult>(l)!).ToDictionary(r => r.Label);
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"# Load results ({DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load generator on the same machine)");
+        text.AppendLine();
+        text.AppendLine("| run | events/s | p50 ms | p99 ms | errors |");
+        text.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var r in results.Values)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Label} | {r.PerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.Errors} |");
+        }
+        text.AppendLine();
+        void Ratio(string what, string a, string b, double target)
+        {
+            if (results.TryGetValue(a, out var x) && results.TryGetValue(b, out var y))
+            {
+                var ratio = x.PerSecond / y.PerSecond;
+                text.AppendLine(CultureInfo.InvariantCulture, $"- {what}: {ratio:P0} (target at least {target:P0}): {(ratio >= target ? "met" : "missed")}");
+            }
+        }
+        Ratio("(2) full pipeline on memory ÷ (1) verify only", "2 pipeline memory", "1 verify only", 0.5);
+        Ratio("(3) durable on Azurite ÷ (4) Azurite single-entity upserts", "3 pipeline durable", "4 azurite upserts", 0.8);
+        if (results.TryGetValue("3 pipeline durable", out var durable))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- p99 of (3): {durable.P99Ms:F1} ms (target under 100 ms): {(durable.P99Ms < 100 ? "met" : "missed")}");
+        }
+        File.WriteAllText(settings.Output, text.ToString());
+        AnsiConsole.Write(new Text(text.ToString()));
+        return 0;
+    }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Measures, in one run on this machine, with the load generator on the same machine:
+#   (1) the front door alone (verify-only endpoint), (2) the full pipeline on memory storage,
+#   (3) the full pipeline durable on Azurite, (4) Azurite's own single-entity upsert rate;
+# events per second and p50/p99 latency, with the target ratios. Writes docs/load-results.md.
+#   tools/load/run.sh [events] [concurrency]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../../deploy/local/lib.sh"
+
+events="${1:-20000}"
+concurrency="${2:-64}"
+export WHEREBY_DATA_DIR="${WHEREBY_DATA_DIR:-$(mktemp -d)}"
+data="$WHEREBY_DATA_DIR"
+results="$data/load-results.jsonl"
+secret="load-secret"
+silo_port=5180
+silo_pid=""
+
+cleanup() {
+  trap - INT TERM EXIT
+  [ -n "$silo_pid" ] && stop_pid "$silo_pid" 60 "the silo"
+  [ -n "$azurite_pid" ] && stop_pid "$azurite_pid" 20 "Azurite"
+}
+trap cleanup INT TERM EXIT
+
+start_azurite
+silo_bin="$(build_project WherebyGrains.Silo)"
+sim_bin="$(build_project WherebyGrains.Simulator)"
+simulator() { dotnet "$sim_bin/wherebygrains-simulator.dll" "$@"; }
+
+start_silo() {
+  say "starting a silo ($*) ..."
+  (cd "$silo_bin" && exec env "$@" ASPNETCORE_URLS="http://127.0.0.1:$silo_port" \
+     WherebyGrains__Tenants__acme__WebhookSecrets__0="$secret" \
+     WherebyGrains__Benchmarks__VerifyOnlyEndpoint=true \
+     Logging__LogLevel__Default=Warning \
+     setsid dotnet WherebyGrains.Silo.dll >"$data/logs/load-silo.log" 2>&1) &
+  silo_pid=$!
+  wait_ready "http://127.0.0.1:$silo_port/health/ready" "$silo_pid" "the silo"
+}
+load() { simulator load --url "http://127.0.0.1:$silo_port" --secret "$secret" --events "$events" --concurrency "$concurrency" --results "$results" "$@"; }
+
+rm -f "$results"
+start_silo WherebyGrains__Storage__Provider=Memory
+load --path /webhooks/acme --events 20000 --label warmup >/dev/null
+load --path /benchmarks/verify/acme --events 20000 --label warmup >/dev/null
+load --path /benchmarks/verify/acme --label "1 verify only"
+load --path /webhooks/acme --label "2 pipeline memory"
+stop_pid "$silo_pid" 60 "the silo"; silo_pid=""
+
+start_silo WherebyGrains__Storage__Provider=AzureTable
+load --path /webhooks/acme --events 20000 --label warmup >/dev/null
+load --path /webhooks/acme --label "3 pipeline durable"
+stop_pid "$silo_pid" 60 "the silo"; silo_pid=""
+
+simulator storage-upserts --connection-string "$WherebyGrains__Storage__ConnectionString" --count "$events" --concurrency "$concurrency" --results "$results" --label "4 azurite upserts"
+grep -v '"Label":"warmup"' "$results" > "$results.final"
+simulator load-report --results "$results.final" --output "$root/docs/load-results.md"
