@@ -137,46 +137,14 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         return report;
     }
 
-    /// <summary>One delivery as Whereby makes it: 5 s timeout; after a 5xx or no answer, two retries within about 3 s.</summary>
     private static async Task DeliverAsync(HttpClient http, Settings settings, string body, SendReport report, CancellationToken cancellationToken)
     {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        TimeSpan[] backoff = [TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1.5)];
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/{settings.Tenant}") { Content = new ByteArrayContent(bytes) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                request.Headers.TryAddWithoutValidation("Whereby-Signature", WebhookSigner.Sign(settings.Secret, bytes, DateTimeOffset.UtcNow));
-                using var response = await http.SendAsync(request, cancellationToken);
-                report.Latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if ((int)response.StatusCode < 500)
-                {
-                    Interlocked.Increment(ref report.SentCount);
-                    if (response.IsSuccessStatusCode)
-                    {
-                        Interlocked.Increment(ref report.AcknowledgedCount);
-                    }
-                    else
-                    {
-                        Interlocked.Increment(ref report.FailedCount);
-                    }
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-            }
-            if (attempt < backoff.Length)
-            {
-                Interlocked.Increment(ref report.RetryCount);
-                await Task.Delay(backoff[attempt], cancellationToken);
-            }
-        }
+        var started = Stopwatch.GetTimestamp();
+        var (status, retries) = await WherebyDelivery.SendAsync(http, [http.BaseAddress!], 0, settings.Tenant, settings.Secret, body, cancellationToken);
+        report.Latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        Interlocked.Add(ref report.RetryCount, retries);
         Interlocked.Increment(ref report.SentCount);
-        Interlocked.Increment(ref report.FailedCount);
+        Interlocked.Increment(ref status is >= 200 and < 300 ? ref report.AcknowledgedCount : ref report.FailedCount);
     }
 
     private static async Task<bool> VerifyAsync(Settings settings, List<GeneratedMeeting> meetings, Func<GeneratedMeeting, string> room, CancellationToken cancellationToken)

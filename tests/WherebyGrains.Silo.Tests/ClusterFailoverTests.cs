@@ -62,7 +62,8 @@ public sealed class ClusterFailoverTests
                     cluster.Terminate(victim);
                 }
             }
-            var status = await DeliverLikeWherebyAsync(http, silos, body, Random.Shared.Next(2));
+            // Like a load balancer in front of the silos: a retry goes to the other silo.
+            var (status, _) = await WherebyDelivery.SendAsync(http, silos, Random.Shared.Next(2), Tenant, Secret, body);
             answered.AddOrUpdate(status, 1, (_, n) => n + 1);
             if (status is < 200 or > 299)
             {
@@ -85,43 +86,6 @@ public sealed class ClusterFailoverTests
                 Assert.True(differences.Count == 0, $"meeting {meeting}: {string.Join("\n", differences.Take(10))}");
             }
         }
-    }
-
-    /// <summary>
-    /// One delivery as Whereby makes it: a 5 s timeout, and after a 5xx or no answer, at most two
-    /// retries within about 3 seconds. Like a load balancer in front of the silos, a retry goes to
-    /// the other silo than the one that just failed.
-    /// </summary>
-    private static async Task<int> DeliverLikeWherebyAsync(HttpClient http, Uri[] silos, string body, int first)
-    {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var status = 0;
-        TimeSpan[] backoff = [TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1.5)];
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            var silo = silos[(first + attempt) % silos.Length];
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(silo, $"/webhooks/{Tenant}")) { Content = new ByteArrayContent(bytes) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                request.Headers.TryAddWithoutValidation("Whereby-Signature", WebhookSigner.Sign(Secret, bytes, DateTimeOffset.UtcNow));
-                using var response = await http.SendAsync(request);
-                status = (int)response.StatusCode;
-                if (status < 500)
-                {
-                    return status;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                status = -1;
-            }
-            if (attempt < backoff.Length)
-            {
-                await Task.Delay(backoff[attempt]);
-            }
-        }
-        return status;
     }
 
     private static HttpClient Reader(Uri baseAddress)

@@ -94,12 +94,10 @@ public sealed partial class DeployFilesTests
 
         // cluster.sh, which the failover tests run, starts the same two binaries the same way.
         var cluster = File.ReadAllText(Deploy("local", "cluster.sh"));
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         foreach (var dll in entrypoints)
         {
             Assert.Contains($"dotnet {dll}", cluster);
-            var project = Path.GetFileNameWithoutExtension(dll);
-            Assert.True(File.Exists(Path.Combine(RepoPaths.Root, "src", project, "bin", configuration, "net10.0", dll)), $"{dll} is not built");
+            Assert.True(File.Exists(RepoPaths.Binary(Path.GetFileNameWithoutExtension(dll), dll)), $"{dll} is not built");
         }
     }
 

@@ -19,8 +19,7 @@ public sealed class SimulatorTests
             ["WherebyGrains__Query__PermitsPerSecond"] = "10000",
             ["WherebyGrains__Query__Burst"] = "10000",
         });
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var simulator = Path.Combine(RepoPaths.Root, "src", "WherebyGrains.Simulator", "bin", configuration, "net10.0", "wherebygrains-simulator.dll");
+        var simulator = RepoPaths.Binary("WherebyGrains.Simulator", "wherebygrains-simulator.dll");
 
         var output = await ToolProcess.RunAsync("dotnet",
             [simulator, "run", "--url", cluster.Silo(1).ToString(), "--query-url", cluster.QueryHost.ToString(),

@@ -64,7 +64,7 @@ public sealed class ClusterScript : IAsyncDisposable
         info.Environment["WHEREBY_AZURITE_PORT"] = FreeBlock(3).ToString();
         info.Environment["WHEREBY_ORLEANS_PORT_OFFSET"] = (FreeBlock(silos, 12000) - 11111).ToString();
         info.Environment["WHEREBY_SKIP_BUILD"] = "1";
-        info.Environment["WHEREBY_CONFIGURATION"] = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        info.Environment["WHEREBY_CONFIGURATION"] = RepoPaths.BuildConfiguration;
         info.Environment["WherebyGrains__Orleans__ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8];
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in environment)

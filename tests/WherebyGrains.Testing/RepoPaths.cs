@@ -9,6 +9,14 @@ public static class RepoPaths
     /// <summary><c>../shared/spec</c> beside the repository, as laid out for development and CI.</summary>
     public static string SharedSpec => Path.GetFullPath(Path.Combine(Root, "..", "shared", "spec"));
 
+    /// <summary>The configuration the tests were built in (Debug or Release): their binaries' folder name.</summary>
+    public static string BuildConfiguration { get; } =
+        new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
+    /// <summary>A host's binary as the tests built it, e.g. <c>Binary("WherebyGrains.Silo", "WherebyGrains.Silo.dll")</c>.</summary>
+    public static string Binary(string project, string file) =>
+        Path.Combine(Root, "src", project, "bin", BuildConfiguration, "net10.0", file);
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
