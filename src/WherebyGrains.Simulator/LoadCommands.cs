@@ -86,6 +86,9 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
         [CommandOption("--concurrency <N>"), Description("Requests in flight.")]
         public int Concurrency { get; init; } = 32;
 
+        [CommandOption("--event-type <TYPE>"), Description("The event type sent (room.client.knocked creates no connection, so no person: idle rooms).")]
+        public string EventType { get; init; } = "room.client.joined";
+
         [CommandOption("--label <TEXT>"), Description("The result's label.")]
         public string Label { get; init; } = "load";
 
@@ -100,7 +103,7 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
         var now = DateTimeOffset.UtcNow;
         var bodies = Enumerable.Range(0, settings.Events).Select(i =>
         {
-            var body = Encoding.UTF8.GetBytes(WherebyPayloads.Client("room.client.joined", $"/load-{run}-{i % settings.Rooms}", now.AddMilliseconds(-i), $"p{i}", $"s{i % settings.Rooms}", "visitor", $"user-{i}", "Load Tester"));
+            var body = Encoding.UTF8.GetBytes(WherebyPayloads.Client(settings.EventType, $"/load-{run}-{i % settings.Rooms}", now.AddMilliseconds(-i), $"p{i}", $"s{i % settings.Rooms}", "visitor", $"user-{i}", "Load Tester"));
             return (Body: body, Signature: WebhookSigner.Sign(settings.Secret, body, now));
         }).ToArray();
 
