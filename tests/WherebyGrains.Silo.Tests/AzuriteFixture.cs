@@ -40,7 +40,8 @@ public sealed class SiloFixture : IAsyncLifetime
     {
         _azurite = await AzuriteProcess.StartAsync();
         _silo = new SiloFactory(_azurite.ConnectionString);
-        _silo.CreateClient().Dispose();
+        // A silo whose storage misbehaves at start-up can hang rather than fail: bound the wait.
+        await Task.Run(() => _silo.CreateClient().Dispose()).WaitAsync(TimeSpan.FromMinutes(2));
     }
 
     /// <inheritdoc />

@@ -166,6 +166,12 @@ public sealed partial class WebhookIngest(
             var reason = e is TimeoutException ? "timeout" : "storage";
             return Unavailable(tenantId, evt.Type, reason, "The event could not be recorded durably right now; retry shortly.");
         }
+        catch (OperationCanceledException)
+        {
+            // Whereby hung up (its 5 s are over): nobody reads this answer, and its retry finds the
+            // event recorded if the write went through.
+            return Unavailable(tenantId, evt.Type, "client_gone", "The request was aborted before the event was recorded.");
+        }
     }
 
     private readonly IEventSpool? _spool = spools.FirstOrDefault();
