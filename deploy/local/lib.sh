@@ -105,3 +105,10 @@ wait_ready() {
   done
   fail "$name did not become ready within ${seconds}s"
 }
+
+# Calls stop_all (defined by the script) on Ctrl-C, SIGTERM and exit, with the conventional codes.
+trap_stop_all() {
+  trap 'stop_all 130' INT
+  trap 'stop_all 143' TERM
+  trap 'stop_all $?' EXIT
+}

@@ -22,9 +22,7 @@ stop_all() {
   [ -n "$azurite_pid" ] && stop_pid "$azurite_pid" 20 "Azurite" && rm -f "$data/azurite.pid"
   exit "$code"
 }
-trap 'stop_all 130' INT
-trap 'stop_all 143' TERM
-trap 'stop_all $?' EXIT
+trap_stop_all
 
 needs_azurite && start_azurite
 bin="$(build_project WherebyGrains.Silo)"

@@ -7,13 +7,8 @@ namespace WherebyGrains.Silo.Tests;
 
 /// <summary>Each test owns its Azurite, because each stops or restarts something.</summary>
 [Trait("Category", "Integration")]
-public sealed class DurabilityTests : IAsyncLifetime
+public sealed class DurabilityTests : AzuriteTest
 {
-    private AzuriteProcess _azurite = null!;
-
-    public async ValueTask InitializeAsync() => _azurite = await AzuriteProcess.StartAsync();
-
-    public async ValueTask DisposeAsync() => await _azurite.DisposeAsync();
 
     private static string StatusOf(string json) => JsonDocument.Parse(json).RootElement.GetProperty("status").GetString()!;
 
@@ -22,13 +17,13 @@ public sealed class DurabilityTests : IAsyncLifetime
     {
         var body = WherebyPayloads.Client(WherebyEventTypes.ClientJoined, "/restart", DateTimeOffset.UtcNow.AddMinutes(-5), participantId: "p1");
 
-        await using (var before = new SiloFactory(_azurite.ConnectionString))
+        await using (var before = new SiloFactory(Azurite.ConnectionString))
         {
             var first = await before.Webhooks().SendAsync(body);
             Assert.Equal((200, "accepted"), (first.Status, StatusOf(first.Body)));
         }
 
-        await using var after = new SiloFactory(_azurite.ConnectionString);
+        await using var after = new SiloFactory(Azurite.ConnectionString);
         var again = await after.Webhooks().SendAsync(body);
 
         Assert.Equal((200, "duplicate"), (again.Status, StatusOf(again.Body)));
@@ -39,7 +34,7 @@ public sealed class DurabilityTests : IAsyncLifetime
     [Fact]
     public async Task Storage_down_answers_503_and_the_retry_is_accepted_once_it_is_back()
     {
-        await using var silo = new SiloFactory(_azurite.ConnectionString);
+        await using var silo = new SiloFactory(Azurite.ConnectionString);
         var sender = silo.Webhooks();
         var at = DateTimeOffset.UtcNow.AddMinutes(-5);
         var warmup = WherebyPayloads.Client(WherebyEventTypes.ClientJoined, "/outage", at, participantId: "p0");
@@ -47,11 +42,11 @@ public sealed class DurabilityTests : IAsyncLifetime
         var coldRoom = WherebyPayloads.Client(WherebyEventTypes.ClientJoined, "/outage-cold", at, participantId: "p2");
         Assert.Equal(200, (await sender.SendAsync(warmup)).Status);
 
-        await _azurite.StopAsync();
+        await Azurite.StopAsync();
         // Both an active room (its write fails) and a room that must first read its state (activation fails).
         var duringOutageActive = await sender.SendAsync(activeRoom);
         var duringOutageCold = await sender.SendAsync(coldRoom);
-        await _azurite.StartAgainAsync();
+        await Azurite.StartAgainAsync();
         var retriedActive = await sender.SendAsync(activeRoom);
         var retriedCold = await sender.SendAsync(coldRoom);
 
@@ -63,7 +58,7 @@ public sealed class DurabilityTests : IAsyncLifetime
 
         // And it really is durable: a restarted silo still has both.
         await silo.DisposeAsync();
-        await using var restarted = new SiloFactory(_azurite.ConnectionString);
+        await using var restarted = new SiloFactory(Azurite.ConnectionString);
         var room = restarted.Grains.GetGrain<IRoomGrain>(new RoomKey(SiloFactory.Tenant, "/outage").ToString());
         Assert.Equal(["p0", "p1"], (await room.GetRecordedEventsAsync()).Select(e => e.ParticipantId));
         Assert.Equal((200, "duplicate"), await restarted.Webhooks().SendAsync(coldRoom) is var d ? (d.Status, StatusOf(d.Body)) : default);

@@ -10,18 +10,12 @@ namespace WherebyGrains.Silo.Tests;
 /// and with duplicates, read back and compared with the oracle, before and after a restart.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class MeetingEndToEndTests : IAsyncLifetime
+public sealed class MeetingEndToEndTests : AzuriteTest
 {
     private static readonly Dictionary<string, string> MetadataKey = new()
     {
         [$"WherebyGrains:Tenants:{SiloFactory.Tenant}:MetadataKeys:0"] = Encoding.UTF8.GetString(GeneratedMeeting.MetadataKey),
     };
-
-    private AzuriteProcess _azurite = null!;
-
-    public async ValueTask InitializeAsync() => _azurite = await AzuriteProcess.StartAsync();
-
-    public async ValueTask DisposeAsync() => await _azurite.DisposeAsync();
 
     [Fact]
     public async Task A_messy_delivery_of_real_meetings_equals_the_oracle_after_a_restart_too()
@@ -32,7 +26,7 @@ public sealed class MeetingEndToEndTests : IAsyncLifetime
         Assert.Contains(meetings, m => m.Legacy);
         Assert.Contains(meetings, m => m.Connections.Any(c => !c.LeftDelivered));
 
-        await using (var silo = new SiloFactory(_azurite.ConnectionString, MetadataKey))
+        await using (var silo = new SiloFactory(Azurite.ConnectionString, MetadataKey))
         {
             var sender = silo.Webhooks();
             var random = new Random(7);
@@ -52,7 +46,7 @@ public sealed class MeetingEndToEndTests : IAsyncLifetime
             }
         }
 
-        await using var restarted = new SiloFactory(_azurite.ConnectionString, MetadataKey);
+        await using var restarted = new SiloFactory(Azurite.ConnectionString, MetadataKey);
         foreach (var meeting in meetings)
         {
             await AssertEqualsOracleAsync(restarted, meeting);

@@ -7,18 +7,13 @@ namespace WherebyGrains.Silo.Tests;
 
 /// <summary>Rate limiting of the query side, and paging a tenant's rooms through the bucketed index.</summary>
 [Trait("Category", "Integration")]
-public sealed class QueryScaleTests : IAsyncLifetime
+public sealed class QueryScaleTests : AzuriteTest
 {
-    private AzuriteProcess _azurite = null!;
-
-    public async ValueTask InitializeAsync() => _azurite = await AzuriteProcess.StartAsync();
-
-    public async ValueTask DisposeAsync() => await _azurite.DisposeAsync();
 
     [Fact]
     public async Task A_key_over_its_rate_gets_429_with_retry_after_while_webhooks_are_never_limited()
     {
-        await using var silo = new SiloFactory(_azurite.ConnectionString, new Dictionary<string, string>
+        await using var silo = new SiloFactory(Azurite.ConnectionString, new Dictionary<string, string>
         {
             ["WherebyGrains:Query:PermitsPerSecond"] = "1",
             ["WherebyGrains:Query:Burst"] = "3",
@@ -55,7 +50,7 @@ public sealed class QueryScaleTests : IAsyncLifetime
     [Fact]
     public async Task A_thousand_rooms_page_through_in_name_order_without_gaps_or_repeats()
     {
-        await using var silo = new SiloFactory(_azurite.ConnectionString);
+        await using var silo = new SiloFactory(Azurite.ConnectionString);
         var sender = silo.Webhooks();
         var names = Enumerable.Range(0, 1000).Select(i => $"/room-{i:D4}").ToList();
         foreach (var chunk in names.Chunk(50))

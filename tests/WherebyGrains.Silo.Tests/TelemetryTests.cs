@@ -14,14 +14,9 @@ using WherebyGrains.Testing;
 namespace WherebyGrains.Silo.Tests;
 
 [Trait("Category", "Integration")]
-public sealed partial class TelemetryTests : IAsyncLifetime
+public sealed partial class TelemetryTests : AzuriteTest
 {
     private const string AdminKey = "admin-key-for-the-dashboard";
-    private AzuriteProcess _azurite = null!;
-
-    public async ValueTask InitializeAsync() => _azurite = await AzuriteProcess.StartAsync();
-
-    public async ValueTask DisposeAsync() => await _azurite.DisposeAsync();
 
     /// <summary>A realistic scenario: a whole session, a duplicate, a rejection, and queries.</summary>
     private static async Task RunScenarioAsync(SiloFactory silo, string externalId, string displayName, string metadata)
@@ -75,7 +70,7 @@ public sealed partial class TelemetryTests : IAsyncLifetime
         var logs = new CapturingLoggerProvider();
         var spans = new List<Activity>();
 
-        await using (var silo = new SiloFactory(_azurite.ConnectionString, new Dictionary<string, string>
+        await using (var silo = new SiloFactory(Azurite.ConnectionString, new Dictionary<string, string>
         {
             ["Logging:LogLevel:Default"] = "Debug",
             ["Logging:LogLevel:Microsoft"] = "Debug",
@@ -111,7 +106,7 @@ public sealed partial class TelemetryTests : IAsyncLifetime
     public async Task One_trace_runs_from_the_webhook_through_the_grain_to_storage()
     {
         var spans = new List<Activity>();
-        await using var silo = new SiloFactory(_azurite.ConnectionString).WithLogsAndSpans(new CapturingLoggerProvider(), spans);
+        await using var silo = new SiloFactory(Azurite.ConnectionString).WithLogsAndSpans(new CapturingLoggerProvider(), spans);
         var body = WherebyPayloads.Client(WherebyEventTypes.ClientJoined, "/traced", DateTimeOffset.UtcNow, "p1", "s1");
         var id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString();
         Assert.Equal(200, (await silo.Webhooks().SendAsync(body)).Status);
@@ -127,7 +122,7 @@ public sealed partial class TelemetryTests : IAsyncLifetime
     [Fact]
     public async Task Every_metric_the_grafana_dashboard_queries_is_exported_after_traffic()
     {
-        await using var silo = new SiloFactory(_azurite.ConnectionString);
+        await using var silo = new SiloFactory(Azurite.ConnectionString);
         await RunScenarioAsync(silo, "metrics-person", "Metrics Person", "m");
         var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "deploy", "grafana", "wherebygrains-dashboard.json")));
         var queried = dashboard.RootElement.GetProperty("panels").EnumerateArray()
@@ -151,7 +146,7 @@ public sealed partial class TelemetryTests : IAsyncLifetime
     [Fact]
     public async Task The_orleans_dashboard_needs_the_admin_key_and_health_reports_ready()
     {
-        await using var silo = new SiloFactory(_azurite.ConnectionString, new Dictionary<string, string> { ["WherebyGrains:Dashboard:AdminKey"] = AdminKey });
+        await using var silo = new SiloFactory(Azurite.ConnectionString, new Dictionary<string, string> { ["WherebyGrains:Dashboard:AdminKey"] = AdminKey });
         var client = silo.CreateClient();
 
         var anonymous = await client.GetAsync("/dashboard", TestContext.Current.CancellationToken);
@@ -169,9 +164,9 @@ public sealed partial class TelemetryTests : IAsyncLifetime
         Assert.Equal(200, (int)(await client.GetAsync("/health/live", TestContext.Current.CancellationToken)).StatusCode);
         var ready = await Eventually.Async(async () => (int)(await client.GetAsync("/health/ready", TestContext.Current.CancellationToken)).StatusCode, s => s == 200);
         Assert.Equal(200, ready);
-        await _azurite.StopAsync();
+        await Azurite.StopAsync();
         Assert.Equal(503, (int)(await client.GetAsync("/health/ready", TestContext.Current.CancellationToken)).StatusCode);
-        await _azurite.StartAgainAsync();
+        await Azurite.StartAgainAsync();
     }
 
     [GeneratedRegex("v1=[0-9a-fA-F]{64}")]

@@ -2,27 +2,6 @@ using WherebyGrains.Testing;
 
 namespace WherebyGrains.Silo.Tests;
 
-/// <summary>A real Azurite shared by the tests of one class.</summary>
-public sealed class AzuriteFixture : IAsyncLifetime
-{
-    private AzuriteProcess? _azurite;
-
-    /// <summary>The running Azurite.</summary>
-    public AzuriteProcess Azurite => _azurite ?? throw new InvalidOperationException("Azurite has not started.");
-
-    /// <inheritdoc />
-    public async ValueTask InitializeAsync() => _azurite = await AzuriteProcess.StartAsync();
-
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        if (_azurite is not null)
-        {
-            await _azurite.DisposeAsync();
-        }
-    }
-}
-
 /// <summary>One Azurite and one silo shared by the tests of one class.</summary>
 public sealed class SiloFixture : IAsyncLifetime
 {
