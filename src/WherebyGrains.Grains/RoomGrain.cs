@@ -38,6 +38,7 @@ public sealed partial class RoomGrain(
     private bool _reminderRegistered;
     private bool _maintaining;
     private long? _timerDueAt;
+    private RoomAttendance? _reported;
     private Task _registration = Task.CompletedTask;
     private bool _maintainAgain;
 
@@ -164,10 +165,12 @@ public sealed partial class RoomGrain(
     /// </summary>
     private void ReportMetrics()
     {
-        if (_ledger.LastWritten is not { } written)
+        // Only a write brings new figures: events that shared one write report once.
+        if (_ledger.LastWritten is not { } written || ReferenceEquals(written.Attendance, _reported))
         {
             return;
         }
+        _reported = written.Attendance;
         var (attendance, now) = written;
         foreach (var session in attendance.Sessions.Where(s => s.EndedAt is not null && !state.State.EndedCounted.Contains(s.RoomSessionId)))
         {

@@ -2,6 +2,7 @@ using WherebyGrains.Simulator;
 using System.Text.Json;
 using WherebyGrains.Contracts;
 using WherebyGrains.Testing;
+using static WherebyGrains.Testing.WebhookSender;
 
 namespace WherebyGrains.Silo.Tests;
 
@@ -9,8 +10,6 @@ namespace WherebyGrains.Silo.Tests;
 [Trait("Category", "Integration")]
 public sealed class DurabilityTests : AzuriteTest
 {
-
-    private static string StatusOf(string json) => JsonDocument.Parse(json).RootElement.GetProperty("status").GetString()!;
 
     [Fact]
     public async Task An_accepted_event_is_still_a_duplicate_after_the_silo_restarts()

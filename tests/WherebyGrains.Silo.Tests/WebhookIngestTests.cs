@@ -2,6 +2,7 @@ using WherebyGrains.Simulator;
 using System.Text.Json;
 using WherebyGrains.Contracts;
 using WherebyGrains.Testing;
+using static WherebyGrains.Testing.WebhookSender;
 
 namespace WherebyGrains.Silo.Tests;
 
@@ -11,8 +12,6 @@ public sealed class WebhookIngestTests(SiloFixture fixture) : IClassFixture<Silo
     private static readonly DateTimeOffset MeetingStart = DateTimeOffset.UtcNow.AddMinutes(-30);
 
     private IRoomGrain Room(string roomName) => fixture.Silo.Grains.GetGrain<IRoomGrain>(new RoomKey(SiloFactory.Tenant, roomName).ToString());
-
-    private static string StatusOf(string json) => JsonDocument.Parse(json).RootElement.GetProperty("status").GetString()!;
 
     [Fact]
     public async Task A_signed_event_is_accepted_recorded_and_then_a_duplicate()

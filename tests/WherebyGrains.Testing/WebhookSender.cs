@@ -23,6 +23,9 @@ public sealed class WebhookSender(HttpClient http, string tenantId, string secre
         return await http.SendAsync(request);
     }
 
+    /// <summary>The <c>status</c> of a webhook answer (<c>accepted</c> or <c>duplicate</c>).</summary>
+    public static string StatusOf(string body) => System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("status").GetString()!;
+
     /// <summary>Posts and returns the status code and the body text.</summary>
     public async Task<(int Status, string Body)> SendAsync(string body)
     {
