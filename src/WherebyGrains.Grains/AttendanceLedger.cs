@@ -6,11 +6,23 @@ namespace WherebyGrains.Grains;
 
 /// <summary>
 /// The part a room grain and an archived-session grain share: it dedupes events, makes them
-/// durable in batches (one write in flight, every event waiting shares the next), computes
-/// attendance once per write, and keeps person hand-offs in an outbox that is written with the
-/// events and delivered after, retried until each person grain has them.
+/// durable in batches (one write in flight, every event waiting shares the next), and, when its
+/// grain settles it, computes attendance and hands rows to person grains through an outbox,
+/// retried until each person grain has them.
 /// </summary>
-/// <remarks>Used only from within one grain's turns: not thread-safe, and needs no locks.</remarks>
+/// <remarks>
+/// <para>
+/// A write holds only what acknowledgement needs: the events. Attendance is computed when the
+/// grain settles (throttled under load), so a burst of events costs one computation, not one each.
+/// </para>
+/// <para>
+/// Hand-offs need no write of their own: the rows are a function of the events, and the marks of
+/// what was handed off change together with the outbox, in memory, and reach storage together with
+/// the next write. A crash before that loses marks and outbox alike, so the rows are derived and
+/// handed off again, which person grains take idempotently.
+/// </para>
+/// <para>Used only from within one grain's turns: not thread-safe, and needs no locks.</para>
+/// </remarks>
 public sealed partial class AttendanceLedger
 {
     private readonly LedgerState _state;
@@ -72,8 +84,8 @@ public sealed partial class AttendanceLedger
     /// <summary>Hand-offs waiting for delivery.</summary>
     public int OutboxCount => _state.Outbox.Count;
 
-    /// <summary>What the rules gave at the last write, with its instant: for metrics, without computing again.</summary>
-    public (RoomAttendance Attendance, long Now)? LastWritten { get; private set; }
+    /// <summary>What the rules gave when the grain last settled, with its instant: for metrics and scheduling, without computing again.</summary>
+    public (RoomAttendance Attendance, long Now)? LastSettled { get; private set; }
 
     /// <summary>The current time in Unix ms.</summary>
     public long Now => _clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -157,15 +169,14 @@ public sealed partial class AttendanceLedger
     }
 
     /// <summary>
-    /// Makes the current state durable (for changes made outside <see cref="RecordAsync"/>, such as
-    /// a session that ended by inference) and delivers what that put in the outbox.
+    /// Makes the current state durable, for changes made outside <see cref="RecordAsync"/>: hand-off
+    /// bookkeeping, archiving.
     /// </summary>
     public async Task FlushAsync()
     {
         _state.Revision++;
         _cache = null;
         await _writes.WhenDurableAsync(_writes.MarkChanged());
-        StartDelivery();
     }
 
     /// <summary>Delivers the outbox now, if it is not being delivered already; failures are retried later.</summary>
@@ -180,24 +191,32 @@ public sealed partial class AttendanceLedger
     /// <summary>Completes when the delivery under way (if any) has finished.</summary>
     public Task DeliveryCompletion => _delivery;
 
-    /// <summary>True when deliveries emptied outbox entries that the state in storage still holds.</summary>
-    public bool OutboxChangedSinceWrite { get; private set; }
+    /// <summary>True when hand-off marks or the outbox changed since the last write started.</summary>
+    public bool HandOffsUnwritten { get; private set; }
 
-    /// <summary>True when the rules, as of <paramref name="now"/>, call for hand-offs not yet made (e.g. a session ended by inference).</summary>
-    public bool HandOffsPending(long now) =>
-        PersonHandOffs.ArePending(TenantId, RoomName, Compute(now), now, _state.HandedOff, _personKeys);
-
-    private async Task WriteAsync()
+    /// <summary>
+    /// Computes attendance as of <paramref name="now"/>, puts the rows it calls for in the outbox
+    /// (people who appeared, sessions that ended, rows a late event changed) and starts delivering them.
+    /// </summary>
+    public RoomAttendance Settle(long now)
     {
-        // One computation per write, however many events share it: hand-offs go into the outbox
-        // and are written together with the events that caused them.
-        var now = Now;
         var attendance = Compute(now);
         var handOffs = PersonHandOffs.Diff(TenantId, RoomName, attendance, attendance.Sessions, now, _state.Revision, _state.HandedOff, _personKeys);
-        _state.Outbox.AddRange(handOffs);
-        OutboxChangedSinceWrite = false;
-        LastWritten = (attendance, now);
-        await _persist();
+        if (handOffs.Count > 0)
+        {
+            _state.Outbox.AddRange(handOffs);
+            HandOffsUnwritten = true;
+        }
+        LastSettled = (attendance, now);
+        StartDelivery();
+        return attendance;
+    }
+
+    private Task WriteAsync()
+    {
+        // The write persists the state as it is now, hand-off bookkeeping included.
+        HandOffsUnwritten = false;
+        return _persist();
     }
 
     private async Task DeliverAsync()
@@ -224,7 +243,7 @@ public sealed partial class AttendanceLedger
             if (delivered.Count > 0)
             {
                 _state.Outbox.RemoveAll(delivered.Contains);
-                OutboxChangedSinceWrite = true;
+                HandOffsUnwritten = true;
             }
         }
     }

@@ -45,9 +45,5 @@ public static class PersonHandOffs
         return handOffs;
     }
 
-    /// <summary>True when <see cref="Diff"/> would hand off something now (it changes nothing).</summary>
-    public static bool ArePending(string tenantId, string roomName, RoomAttendance attendance, long now, IReadOnlyDictionary<string, ulong> handedOff, PersonKeys keys) =>
-        Diff(tenantId, roomName, attendance, attendance.Sessions, now, 0, new Dictionary<string, ulong>(handedOff, StringComparer.Ordinal), keys).Count > 0;
-
     private static ulong Fingerprint(string text) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(text));
 }

@@ -25,6 +25,7 @@ public sealed partial class RoomGrain(
     IOptions<RoomGrainOptions> options,
     PersonKeys personKeys,
     [FromKeyedServices(AttendanceClock.Key)] TimeProvider clock,
+    TimeProvider runtimeClock,
     AttendanceMetrics metrics,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain, IRemindable
 {
@@ -41,6 +42,8 @@ public sealed partial class RoomGrain(
     private RoomAttendance? _reported;
     private Task _registration = Task.CompletedTask;
     private bool _maintainAgain;
+    private long? _lastSettle;
+    private IGrainTimer? _settleTimer;
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -70,11 +73,48 @@ public sealed partial class RoomGrain(
         }
 
         var outcome = await _ledger.RecordAsync(evt);
-        // Everything below reuses what the write computed: no computation of its own per event.
-        ScheduleAfterWrite();
+        RequestSettle();
+        return outcome;
+    }
+
+    /// <summary>
+    /// Settles now if the room has not settled for <see cref="RoomGrainOptions.SettleInterval"/>,
+    /// else once that has passed: events that arrive together share one computation.
+    /// </summary>
+    private void RequestSettle()
+    {
+        if (_settleTimer is not null)
+        {
+            return;
+        }
+        // A throttle of CPU work, not attendance time: the runtime's clock, not the attendance clock.
+        var since = _lastSettle is { } last ? runtimeClock.GetElapsedTime(last) : TimeSpan.MaxValue;
+        if (since >= _options.SettleInterval)
+        {
+            Settle();
+            return;
+        }
+        _settleTimer = this.RegisterGrainTimer(static (grain, _) =>
+        {
+            grain._settleTimer?.Dispose();
+            grain._settleTimer = null;
+            grain.Settle();
+            return Task.CompletedTask;
+        }, this, new GrainTimerCreationOptions(_options.SettleInterval - since, Timeout.InfiniteTimeSpan) { KeepAlive = true, Interleave = true });
+    }
+
+    /// <summary>
+    /// Computes attendance once for everything recorded since the last time, and does what follows
+    /// from it: hand-offs to people, directory entries, metrics, the next maintenance.
+    /// </summary>
+    private RoomAttendance Settle()
+    {
+        _lastSettle = runtimeClock.GetTimestamp();
+        var attendance = _ledger.Settle(_ledger.Now);
+        ScheduleAfterSettle();
         StartRegistration();
         ReportMetrics();
-        return outcome;
+        return attendance;
     }
 
     /// <inheritdoc />
@@ -161,12 +201,11 @@ public sealed partial class RoomGrain(
 
     /// <summary>
     /// Counts sessions that ended since the last report and sets the room's gauges, from what the
-    /// last write computed: metrics never cost a computation of their own.
+    /// last settling computed: metrics never cost a computation of their own.
     /// </summary>
     private void ReportMetrics()
     {
-        // Only a write brings new figures: events that shared one write report once.
-        if (_ledger.LastWritten is not { } written || ReferenceEquals(written.Attendance, _reported))
+        if (_ledger.LastSettled is not { } written || ReferenceEquals(written.Attendance, _reported))
         {
             return;
         }
@@ -219,17 +258,14 @@ public sealed partial class RoomGrain(
 
     private async Task MaintainOnceAsync()
     {
-        var now = _ledger.Now;
-        var attendance = _ledger.Compute(now);
-
-        // A session ended by inference: write, so that its hand-offs are durable in the outbox,
-        // then deliver. Also persist an outbox that deliveries emptied, so it is not redone.
-        if (_ledger.HandOffsPending(now) || (_ledger.OutboxCount == 0 && _ledger.OutboxChangedSinceWrite))
+        // Hand-offs of sessions that ended by inference, retries of the outbox, and the bookkeeping
+        // of both persisted, so that rows already handed off are not handed off again.
+        var attendance = Settle();
+        var now = _ledger.LastSettled!.Value.Now;
+        if (_ledger.HandOffsUnwritten)
         {
             await _ledger.FlushAsync();
         }
-        _ledger.StartDelivery();
-        StartRegistration();
         await ArchiveClosedSessionsAsync(now, attendance);
         PruneArchivedIds(now);
 
@@ -266,10 +302,10 @@ public sealed partial class RoomGrain(
         return due.Count == 0 ? null : TimeSpan.FromMilliseconds(Math.Max(0, due.Min() - now));
     }
 
-    /// <summary>Moves the maintenance timer earlier if the last write calls for it; never later.</summary>
-    private void ScheduleAfterWrite()
+    /// <summary>Moves the maintenance timer earlier if the last settling calls for it; never later.</summary>
+    private void ScheduleAfterSettle()
     {
-        if (_ledger.LastWritten is not { } written || NextMaintenance(written.Attendance, written.Now) is not { } dueIn)
+        if (_ledger.LastSettled is not { } written || NextMaintenance(written.Attendance, written.Now) is not { } dueIn)
         {
             return;
         }
@@ -422,7 +458,7 @@ public sealed partial class RoomGrain(
                 await GrainFactory.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.KeyFor(_key.TenantId, _key.RoomName)).AddAsync(_key.RoomName);
                 state.State.Indexed = true;
             }
-            var sessions = (_ledger.LastWritten?.Attendance.Sessions ?? []).Select(s => s.RoomSessionId)
+            var sessions = (_ledger.LastSettled?.Attendance.Sessions ?? []).Select(s => s.RoomSessionId)
                 .Where(id => !state.State.RegisteredSessions.Contains(id)).ToList();
             foreach (var bucket in sessions.GroupBy(id => ISessionDirectoryGrain.KeyFor(_key.TenantId, id)))
             {

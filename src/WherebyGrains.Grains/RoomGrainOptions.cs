@@ -21,6 +21,13 @@ public sealed class RoomGrainOptions
     /// <summary>How long archived event ids are remembered by the room for dedupe.</summary>
     public TimeSpan ArchivedIdRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// The least time between two computations of a room's attendance for the work that follows
+    /// its events (hand-offs to people, directory entries, metrics): a quiet room settles at once,
+    /// a busy one at most this often, so that a burst of events costs one computation.
+    /// </summary>
+    public TimeSpan SettleInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How long before a session's start an event without a session id may still belong to it (a participant waiting alone).</summary>
     public TimeSpan WaitingMargin { get; set; } = TimeSpan.FromHours(1);
 }

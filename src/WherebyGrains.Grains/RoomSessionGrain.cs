@@ -38,10 +38,13 @@ public sealed class RoomSessionGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>Delivers the outbox, and keeps retrying (and this grain active) until it is empty.</summary>
+    /// <summary>
+    /// Hands off the rows the events call for and delivers the outbox, retrying (and keeping this
+    /// grain active) until it is empty. Archived sessions see few events: no throttle is needed.
+    /// </summary>
     private void Deliver()
     {
-        _ledger.StartDelivery();
+        _ledger.Settle(_ledger.Now);
         if (_ledger.OutboxCount > 0)
         {
             _retry ??= this.RegisterGrainTimer(static (grain, _) => grain.RetryAsync(), this,
@@ -57,7 +60,10 @@ public sealed class RoomSessionGrain(
             _retry?.Dispose();
             _retry = null;
             // Persist the emptied outbox, so that a later activation does not deliver it again.
-            await _ledger.FlushAsync();
+            if (_ledger.HandOffsUnwritten)
+            {
+                await _ledger.FlushAsync();
+            }
             return;
         }
         _ledger.StartDelivery();

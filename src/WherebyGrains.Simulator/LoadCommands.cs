@@ -10,6 +10,16 @@ using Spectre.Console.Cli;
 
 namespace WherebyGrains.Simulator;
 
+/// <summary>What the load command sends.</summary>
+public enum LoadShape
+{
+    /// <summary>Every event a new person joining one of a fixed set of rooms.</summary>
+    People,
+
+    /// <summary>The simulator's generated meetings, in time order.</summary>
+    Meetings,
+}
+
 /// <summary>One measured load: throughput and latency.</summary>
 /// <param name="Label">What was measured.</param>
 /// <param name="Operations">Operations completed.</param>
@@ -86,8 +96,11 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
         [CommandOption("--concurrency <N>"), Description("Requests in flight.")]
         public int Concurrency { get; init; } = 32;
 
-        [CommandOption("--event-type <TYPE>"), Description("The event type sent (room.client.knocked creates no connection, so no person: idle rooms).")]
+        [CommandOption("--event-type <TYPE>"), Description("With --shape people: the event type sent (room.client.knocked creates no connection, so no person: idle rooms).")]
         public string EventType { get; init; } = "room.client.joined";
+
+        [CommandOption("--shape <SHAPE>"), Description("people: every event a new person joining one of --rooms rooms (the worst case for per-person work); meetings: the simulator's generated meetings (rejoins, tabs, recorders, knocks, session events), each in its own room, in time order.")]
+        public LoadShape Shape { get; init; } = LoadShape.People;
 
         [CommandOption("--label <TEXT>"), Description("The result's label.")]
         public string Label { get; init; } = "load";
@@ -101,11 +114,10 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
     {
         var run = Guid.NewGuid().ToString("N")[..6];
         var now = DateTimeOffset.UtcNow;
-        var bodies = Enumerable.Range(0, settings.Events).Select(i =>
-        {
-            var body = Encoding.UTF8.GetBytes(WherebyPayloads.Client(settings.EventType, $"/load-{run}-{i % settings.Rooms}", now.AddMilliseconds(-i), $"p{i}", $"s{i % settings.Rooms}", "visitor", $"user-{i}", "Load Tester"));
-            return (Body: body, Signature: WebhookSigner.Sign(settings.Secret, body, now));
-        }).ToArray();
+        var bodies = Payloads(settings, run, now)
+            .Select(json => Encoding.UTF8.GetBytes(json))
+            .Select(body => (Body: body, Signature: WebhookSigner.Sign(settings.Secret, body, now)))
+            .ToArray();
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency }) { BaseAddress = new Uri(settings.Url), Timeout = TimeSpan.FromSeconds(10) };
         var result = await LoadResult.MeasureAsync(settings.Label, settings.Events, settings.Concurrency, async i =>
@@ -119,6 +131,24 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
         Report(result, settings.Results);
         // Errors are part of the result (reported, counted), not a failure of the measurement.
         return 0;
+    }
+
+    private static IEnumerable<string> Payloads(Settings settings, string run, DateTimeOffset now)
+    {
+        if (settings.Shape == LoadShape.People)
+        {
+            return Enumerable.Range(0, settings.Events).Select(i =>
+                WherebyPayloads.Client(settings.EventType, $"/load-{run}-{i % settings.Rooms}", now.AddMilliseconds(-i), $"p{i}", $"s{i % settings.Rooms}", "visitor", $"user-{i}", "Load Tester"));
+        }
+        // Meetings of yesterday morning, as many as it takes, delivered in the order they happened.
+        var origin = new DateTimeOffset(now.AddDays(-1).UtcDateTime.Date.AddHours(8), TimeSpan.Zero);
+        var events = new List<(long At, string Body)>();
+        for (var seed = 1; events.Count < settings.Events; seed++)
+        {
+            var meeting = GeneratedMeeting.Generate(seed, origin);
+            events.AddRange(meeting.Events.Select(e => (e.At, WherebyPayloads.From(e, $"/load-{run}-{seed}"))));
+        }
+        return events.OrderBy(e => e.At).Take(settings.Events).Select(e => e.Body);
     }
 
     /// <summary>Prints a result and appends it to the results file, if any.</summary>
