@@ -2,7 +2,9 @@ namespace WherebyGrains.Contracts;
 
 /// <summary>
 /// One Whereby room of one tenant, keyed by <see cref="RoomKey"/>. It owns the room's events:
-/// it dedupes them and makes them durable before acknowledging.
+/// it dedupes them, holds them, and makes them durable in its own record (at once with
+/// <see cref="RecordAsync"/>, or a little later with <see cref="ApplyAsync"/>, whose caller has
+/// made the event durable in the journal).
 /// </summary>
 [Alias("wg.IRoomGrain")]
 public interface IRoomGrain : IGrainWithStringKey
@@ -13,6 +15,21 @@ public interface IRoomGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Record")]
     Task<IngestOutcome> RecordAsync(WherebyEvent evt);
+
+    /// <summary>
+    /// Holds one event at once and writes it to the room's record shortly after, together with
+    /// others (write-behind): for callers that make the event durable themselves (the journal)
+    /// before they acknowledge it.
+    /// </summary>
+    [Alias("Apply")]
+    Task<ApplyOutcome> ApplyAsync(WherebyEvent evt);
+
+    /// <summary>
+    /// Says that the delivery which <see cref="ApplyAsync"/> answered as new was not
+    /// acknowledged (its journal write failed): the next delivery of the event is then the new one.
+    /// </summary>
+    [Alias("Release"), Orleans.Concurrency.OneWay]
+    Task ReleaseAsync(string eventId);
 
     /// <summary>The events this room holds now (not those archived with closed sessions), oldest first.</summary>
     [Alias("GetRecordedEvents")]

@@ -35,6 +35,8 @@ public sealed partial class AttendanceLedger
     private readonly StateWriteBatcher _writes;
     private readonly HashSet<string> _recorded = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _unacknowledged = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _applied = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _released = new(StringComparer.Ordinal);
     private List<RoomEvent> _roomEvents = [];
     private (long Revision, long Now, RoomAttendance Result)? _cache;
     private Task _delivery = Task.CompletedTask;
@@ -118,15 +120,14 @@ public sealed partial class AttendanceLedger
         long version;
         if (_recorded.Add(evt.Id))
         {
-            _state.Events.Add(evt);
-            if (AttendanceViews.ToRoomEvent(evt) is { } roomEvent)
-            {
-                _roomEvents.Add(roomEvent);
-            }
-            _state.Revision++;
-            _cache = null;
-            version = _writes.MarkChanged();
+            version = Add(evt);
             _unacknowledged[evt.Id] = version;
+        }
+        else if (_applied.TryGetValue(evt.Id, out var applied))
+        {
+            // Held ahead of its write (and acknowledged through the journal): a duplicate, once durable here.
+            await _writes.WhenDurableAsync(applied);
+            return IngestOutcome.Duplicate;
         }
         else if (!_unacknowledged.TryGetValue(evt.Id, out version))
         {
@@ -141,6 +142,60 @@ public sealed partial class AttendanceLedger
         }
         _metrics.Applied(TenantId, evt.Type);
         return IngestOutcome.Accepted;
+    }
+
+    /// <summary>
+    /// Holds <paramref name="evt"/> in memory at once; <see cref="PersistAsync"/> writes it later.
+    /// The caller has made it durable elsewhere (the journal) before acknowledging it.
+    /// </summary>
+    public ApplyOutcome Apply(WherebyEvent evt)
+    {
+        if (_recorded.Add(evt.Id))
+        {
+            _applied[evt.Id] = Add(evt);
+            _metrics.Applied(TenantId, evt.Type);
+            return new ApplyOutcome(New: true, Durable: false);
+        }
+        var durable = (_applied.TryGetValue(evt.Id, out var version) || _unacknowledged.TryGetValue(evt.Id, out version)) ? _writes.IsDurable(version) : true;
+        // A first delivery whose acknowledgement failed leaves the next one to be the new one.
+        return new ApplyOutcome(New: _released.Remove(evt.Id), Durable: durable);
+    }
+
+    /// <summary>Marks the applied delivery of <paramref name="eventId"/> as not acknowledged.</summary>
+    public void Release(string eventId)
+    {
+        // Whereby retries within seconds: a bound keeps releases that never see a retry from piling up.
+        if (_recorded.Contains(eventId) && _released.Count < 10_000)
+        {
+            _released.Add(eventId);
+        }
+    }
+
+    /// <summary>Writes everything held (applied events included) and completes once it is in storage.</summary>
+    public async Task PersistAsync()
+    {
+        if (_applied.Count == 0 && !HandOffsUnwritten)
+        {
+            return;
+        }
+        var version = _writes.MarkChanged();
+        await _writes.WhenDurableAsync(version);
+        foreach (var id in _applied.Where(a => a.Value <= version).Select(a => a.Key).ToList())
+        {
+            _applied.Remove(id);
+        }
+    }
+
+    private long Add(WherebyEvent evt)
+    {
+        _state.Events.Add(evt);
+        if (AttendanceViews.ToRoomEvent(evt) is { } roomEvent)
+        {
+            _roomEvents.Add(roomEvent);
+        }
+        _state.Revision++;
+        _cache = null;
+        return _writes.MarkChanged();
     }
 
     /// <summary>Removes events (archived elsewhere) from this ledger; the caller persists.</summary>

@@ -44,6 +44,7 @@ public sealed partial class RoomGrain(
     private bool _maintainAgain;
     private long? _lastSettle;
     private IGrainTimer? _settleTimer;
+    private IGrainTimer? _writeTimer;
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -75,6 +76,61 @@ public sealed partial class RoomGrain(
         var outcome = await _ledger.RecordAsync(evt);
         RequestSettle();
         return outcome;
+    }
+
+    /// <inheritdoc />
+    public async Task<ApplyOutcome> ApplyAsync(WherebyEvent evt)
+    {
+        if (!_ledger.Contains(evt.Id))
+        {
+            if (state.State.ArchivedEventIds.ContainsKey(IdHash(evt.Id)))
+            {
+                return new ApplyOutcome(New: false, Durable: true);
+            }
+            if (FindArchived(evt) is { } archived)
+            {
+                // Late events of archived sessions are rare: their record writes at once.
+                var recorded = await SessionGrain(archived.RoomSessionId).RecordAsync(evt);
+                return new ApplyOutcome(New: recorded == IngestOutcome.Accepted, Durable: true);
+            }
+        }
+        var outcome = _ledger.Apply(evt);
+        if (outcome.New)
+        {
+            ScheduleWrite(_options.WriteBehind);
+            RequestSettle();
+        }
+        return outcome;
+    }
+
+    /// <inheritdoc />
+    public Task ReleaseAsync(string eventId)
+    {
+        _ledger.Release(eventId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Writes what was applied after <paramref name="delay"/>, unless a write is already due.</summary>
+    private void ScheduleWrite(TimeSpan delay)
+    {
+        _writeTimer ??= this.RegisterGrainTimer(static (grain, _) => grain.WriteBehindAsync(), this,
+            new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true, Interleave = true });
+    }
+
+    private async Task WriteBehindAsync()
+    {
+        _writeTimer?.Dispose();
+        _writeTimer = null;
+        try
+        {
+            await _ledger.PersistAsync();
+        }
+        catch (Exception e)
+        {
+            // The events are in the journal: nothing is lost, and the write is tried again.
+            LogWriteBehindFailed(e, _key.TenantId, _key.RoomName);
+            ScheduleWrite(_options.WriteBehind * 2);
+        }
     }
 
     /// <summary>
@@ -193,10 +249,18 @@ public sealed partial class RoomGrain(
     }
 
     /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.Forget(this.GetPrimaryKeyString());
-        return Task.CompletedTask;
+        try
+        {
+            // What was applied but not yet written; if this fails, the journal still has it.
+            await _ledger.PersistAsync().WaitAsync(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            LogWriteBehindFailed(e, _key.TenantId, _key.RoomName);
+        }
     }
 
     /// <summary>
@@ -491,6 +555,9 @@ public sealed partial class RoomGrain(
             throw;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomName} of tenant {TenantId}: writing applied events failed; they are in the journal, and the write is retried")]
+    private partial void LogWriteBehindFailed(Exception exception, string tenantId, string roomName);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomName} of tenant {TenantId}: index registration failed; retried later")]
     private partial void LogRegistrationFailed(Exception exception, string tenantId, string roomName);

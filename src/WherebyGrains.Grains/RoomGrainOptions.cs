@@ -28,6 +28,12 @@ public sealed class RoomGrainOptions
     /// </summary>
     public TimeSpan SettleInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How long events given with <c>ApplyAsync</c> (already durable in the journal) may wait
+    /// before the room writes its record: every event of a room within this time shares one write.
+    /// </summary>
+    public TimeSpan WriteBehind { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long before a session's start an event without a session id may still belong to it (a participant waiting alone).</summary>
     public TimeSpan WaitingMargin { get; set; } = TimeSpan.FromHours(1);
 }

@@ -47,9 +47,9 @@ public static class SiloHosting
         builder.Services.AddHostedService<ShutdownDrain>();
         if (storage.Provider == StorageProvider.AzureTable)
         {
-            builder.Services.AddSingleton<AzureTableEventSpool>();
-            builder.Services.AddSingleton<IEventSpool>(sp => sp.GetRequiredService<AzureTableEventSpool>());
-            builder.Services.AddHostedService<SpoolDrainer>();
+            builder.Services.AddSingleton<AzureTableEventJournal>();
+            builder.Services.AddSingleton<IEventJournal>(sp => sp.GetRequiredService<AzureTableEventJournal>());
+            builder.Services.AddHostedService<JournalDrainer>();
         }
         builder.Services.AddWebhookIngest();
         builder.Services.AddQueryApi();

@@ -12,9 +12,10 @@ namespace WherebyGrains.Api.Webhooks;
 
 /// <summary>
 /// The front door for Whereby's webhooks: tenant, content type, size, signature (over the raw
-/// bytes, before any parsing), then the event is parsed and handed to the room that owns it.
-/// It answers 2xx only once the room has made the event durable, and 503 (which Whereby
-/// retries) whenever it could not; never 500, never 429. Every answer is counted, timed and
+/// bytes, before any parsing), then the event is parsed, handed to the room that owns it (which
+/// dedupes and holds it) and written to the journal (group commit). It answers 2xx only once the
+/// event is durable, and 503 (which Whereby retries) whenever it could not be made so; never 500,
+/// never 429. Every answer is counted, timed and
 /// traced with the event's id and type, never with its content.
 /// </summary>
 public sealed partial class WebhookIngest(
@@ -25,7 +26,7 @@ public sealed partial class WebhookIngest(
     IHostApplicationLifetime lifetime,
     IngestMetrics metrics,
     IngestGate gate,
-    IEnumerable<IEventSpool> spools,
+    IEnumerable<IEventJournal> journals,
     ILogger<WebhookIngest> logger)
 {
     private static readonly IngestResponse AcceptedBody = new("accepted");
@@ -134,47 +135,83 @@ public sealed partial class WebhookIngest(
 
     private async Task<Answer> RecordAsync(string tenantId, WherebyEvent evt, TimeSpan timeout, CancellationToken aborted)
     {
+        var started = clock.GetTimestamp();
         var room = grains.GetGrain<IRoomGrain>(new RoomKey(tenantId, evt.RoomName).ToString());
+        // The journal write (shared with other events in flight) starts beside the room's hold:
+        // the answer waits for the slower of the two, not their sum.
+        var journaled = _journal?.AppendAsync(tenantId, evt, aborted);
+        ApplyOutcome? applied = null;
+        Exception? roomError = null;
         try
         {
-            // Waiting stops at the timeout (or when Whereby hangs up); the write itself carries on,
-            // so a retry of this event finds it recorded and answers "duplicate".
-            var outcome = await room.RecordAsync(evt).WaitAsync(timeout, clock, aborted);
-            LogRecorded(tenantId, evt.Id, evt.Type, outcome);
-            return outcome == IngestOutcome.Accepted
-                ? new Answer(Json(AcceptedBody), IngestResult.Accepted, tenantId, evt.Type, null)
-                : new Answer(Json(DuplicateBody), IngestResult.Duplicate, tenantId, evt.Type, null);
+            applied = await room.ApplyAsync(evt).WaitAsync(timeout, clock, aborted);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !aborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            // Whereby retries only twice, within seconds: rather than lean on that, keep the event
-            // durably aside and acknowledge it; the drainer applies it once its room is reachable.
-            if (_spool is { } spool)
+            Observe(journaled);
+            return ClientGone(tenantId, evt);
+        }
+        catch (Exception e)
+        {
+            roomError = e;
+        }
+
+        if (journaled is null)
+        {
+            // Memory storage: nothing outlives the process, and the room's hold is the acknowledgement.
+            return applied is { } held ? Held(tenantId, evt, held) : NotRecorded(roomError!, tenantId, evt);
+        }
+        try
+        {
+            var left = timeout - clock.GetElapsedTime(started);
+            await journaled.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, clock, aborted);
+        }
+        catch (Exception) when (applied is { Durable: true })
+        {
+            // A redelivery that the room's own record already holds: nothing more to make durable.
+        }
+        catch (Exception e)
+        {
+            if (applied is { New: true })
             {
-                try
-                {
-                    await spool.SpoolAsync(tenantId, evt, aborted);
-                    LogSpooled(e, tenantId, evt.Id, evt.Type);
-                    return new Answer(Json(AcceptedBody), IngestResult.Spooled, tenantId, evt.Type, e is TimeoutException ? "timeout" : "unreachable");
-                }
-                catch (Exception spoolError)
-                {
-                    LogNotSpooled(spoolError, tenantId, evt.Id);
-                }
+                // Not acknowledged after all: the retry Whereby sends after our 503 is the new one.
+                _ = room.ReleaseAsync(evt.Id);
             }
-            LogNotRecorded(e, tenantId, evt.Id, evt.Type);
-            var reason = e is TimeoutException ? "timeout" : "storage";
-            return Unavailable(tenantId, evt.Type, reason, "The event could not be recorded durably right now; retry shortly.");
+            return e is OperationCanceledException && aborted.IsCancellationRequested ? ClientGone(tenantId, evt) : NotRecorded(e, tenantId, evt);
         }
-        catch (OperationCanceledException)
+        if (applied is { } outcome)
         {
-            // Whereby hung up (its 5 s are over): nobody reads this answer, and its retry finds the
-            // event recorded if the write went through.
-            return Unavailable(tenantId, evt.Type, "client_gone", "The request was aborted before the event was recorded.");
+            return Held(tenantId, evt, outcome);
         }
+        // The room was unreachable (a silo crashed, the cluster has not moved it yet), but the
+        // event is in the journal: acknowledged, and the drainer applies it once the room is back.
+        LogSpooled(roomError!, tenantId, evt.Id, evt.Type);
+        return new Answer(Json(AcceptedBody), IngestResult.Spooled, tenantId, evt.Type, roomError is TimeoutException ? "timeout" : "unreachable");
     }
 
-    private readonly IEventSpool? _spool = spools.FirstOrDefault();
+    private Answer Held(string tenantId, WherebyEvent evt, ApplyOutcome outcome)
+    {
+        LogRecorded(tenantId, evt.Id, evt.Type, outcome.New ? IngestOutcome.Accepted : IngestOutcome.Duplicate);
+        return outcome.New
+            ? new Answer(Json(AcceptedBody), IngestResult.Accepted, tenantId, evt.Type, null)
+            : new Answer(Json(DuplicateBody), IngestResult.Duplicate, tenantId, evt.Type, null);
+    }
+
+    private Answer NotRecorded(Exception e, string tenantId, WherebyEvent evt)
+    {
+        LogNotRecorded(e, tenantId, evt.Id, evt.Type);
+        return Unavailable(tenantId, evt.Type, e is TimeoutException ? "timeout" : "storage", "The event could not be recorded durably right now; retry shortly.");
+    }
+
+    /// <summary>Whereby hung up (its 5 s are over): nobody reads this answer; its retry finds the event if it was kept.</summary>
+    private static Answer ClientGone(string tenantId, WherebyEvent evt) =>
+        Unavailable(tenantId, evt.Type, "client_gone", "The request was aborted before the event was recorded.");
+
+    /// <summary>A journal write nobody waits for any more must not fault unobserved.</summary>
+    private static void Observe(Task? task) =>
+        task?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
+    private readonly IEventJournal? _journal = journals.FirstOrDefault();
 
     private static bool IsJson(string? contentType)
     {
@@ -229,11 +266,8 @@ public sealed partial class WebhookIngest(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook {EventId} ({EventType}) for tenant {TenantId}: {Outcome}")]
     private partial void LogRecorded(string tenantId, string eventId, string eventType, IngestOutcome outcome);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {EventId} ({EventType}) for tenant {TenantId}: its room did not record it in time; spooled and acknowledged")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {EventId} ({EventType}) for tenant {TenantId}: its room did not take it in time; acknowledged from the journal, applied later")]
     private partial void LogSpooled(Exception exception, string tenantId, string eventId, string eventType);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook {EventId} for tenant {TenantId} could not be spooled either")]
-    private partial void LogNotSpooled(Exception exception, string tenantId, string eventId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {EventId} ({EventType}) for tenant {TenantId} could not be recorded; answered 503")]
     private partial void LogNotRecorded(Exception exception, string tenantId, string eventId, string eventType);

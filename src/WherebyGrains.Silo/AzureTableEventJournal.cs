@@ -1,0 +1,204 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.Channels;
+using Azure;
+using Azure.Data.Tables;
+using WherebyGrains.Api.Webhooks;
+using WherebyGrains.Contracts;
+using WherebyGrains.ServiceDefaults;
+
+namespace WherebyGrains.Silo;
+
+/// <summary>One event in the journal, with where it is stored.</summary>
+/// <param name="Partition">Its partition: one batch.</param>
+/// <param name="Row">Its row in the batch.</param>
+/// <param name="TenantId">The tenant.</param>
+/// <param name="Event">The event.</param>
+public sealed record JournalEntry(string Partition, string Row, string TenantId, WherebyEvent Event);
+
+/// <summary>
+/// The journal in an Azure Table, written by group commit: events that arrive together (from any
+/// room) are written as one entity-group transaction, one partition per batch
+/// (<c>{unix ms}-{silo}-{sequence}</c>, so that age is a key range), up to 100 events a request.
+/// A few batches are in flight at once; while they are, the next one fills.
+/// </summary>
+public sealed class AzureTableEventJournal : IEventJournal, IDisposable
+{
+    /// <summary>The journal's table.</summary>
+    public const string Table = "WherebyGrainsJournal";
+
+    // Limits of an entity-group transaction (100 entities, 4 MiB) and of a binary property (64 KiB).
+    private const int MaxBatch = 100;
+    private const int MaxBatchBytes = 2 * 1024 * 1024;
+    private const int ChunkBytes = 60 * 1024;
+    private const int MaxChunks = 15;
+    private const int Writers = 4;
+
+    private readonly TableClient _table;
+    private readonly TimeProvider _clock;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
+    private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
+    private readonly Lazy<Task[]> _writers;
+    private long _sequence;
+    private Task? _created;
+
+    /// <summary>A journal in <paramref name="storage"/>'s account.</summary>
+    public AzureTableEventJournal(StorageOptions storage, TimeProvider clock)
+    {
+        _table = new TableServiceClient(storage.ConnectionString, StorageClients.TableOptions(storage)).GetTableClient(Table);
+        _clock = clock;
+        _writers = new Lazy<Task[]>(() => [.. Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync))]);
+    }
+
+    /// <inheritdoc />
+    public Task AppendAsync(string tenantId, WherebyEvent evt, CancellationToken cancellationToken)
+    {
+        _ = _writers.Value;
+        var json = JsonSerializer.SerializeToUtf8Bytes(evt, JournalJsonContext.Default.WherebyEvent);
+        if (json.Length > ChunkBytes * MaxChunks)
+        {
+            throw new InvalidOperationException("The event is too large for the journal.");
+        }
+        var pending = new Pending(tenantId, json);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new InvalidOperationException("The journal is closed.");
+        }
+        return pending.Written.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Up to <paramref name="max"/> entries written before <paramref name="before"/>, oldest batches first.</summary>
+    public async Task<List<JournalEntry>> ReadWrittenBeforeAsync(DateTimeOffset before, int max, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var entries = new List<JournalEntry>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey lt {PartitionPrefix(before)}");
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
+        {
+            if (Read(entity) is { } evt)
+            {
+                entries.Add(new JournalEntry(entity.PartitionKey, entity.RowKey, entity.GetString("Tenant") ?? "", evt));
+            }
+            if (entries.Count >= max)
+            {
+                break;
+            }
+        }
+        return entries;
+    }
+
+    /// <summary>Removes entries applied to their rooms, a transaction per batch (already gone is fine: another silo drained it).</summary>
+    public async Task RemoveAsync(IEnumerable<JournalEntry> entries, CancellationToken cancellationToken)
+    {
+        foreach (var batch in entries.GroupBy(e => e.Partition))
+        {
+            foreach (var chunk in batch.Chunk(MaxBatch))
+            {
+                try
+                {
+                    await _table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(e.Partition, e.Row), ETag.All)), cancellationToken);
+                }
+                catch (TableTransactionFailedException)
+                {
+                    // One of them was gone: remove the others one by one.
+                    foreach (var e in chunk)
+                    {
+                        try
+                        {
+                            await _table.DeleteEntityAsync(e.Partition, e.Row, ETag.All, cancellationToken);
+                        }
+                        catch (RequestFailedException gone) when (gone.Status == 404)
+                        {
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _queue.Writer.TryComplete();
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            var bytes = 0;
+            while (batch.Count < MaxBatch && bytes < MaxBatchBytes && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+                bytes += pending.Json.Length;
+            }
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+            try
+            {
+                await WriteAsync(batch);
+                foreach (var pending in batch)
+                {
+                    pending.Written.TrySetResult();
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var pending in batch)
+                {
+                    pending.Written.TrySetException(e);
+                }
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<Pending> batch)
+    {
+        await EnsureTableAsync(CancellationToken.None);
+        var partition = $"{PartitionPrefix(_clock.GetUtcNow())}-{_instance}-{Interlocked.Increment(ref _sequence):D10}";
+        var actions = new List<TableTransactionAction>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var entity = new TableEntity(partition, i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture)) { ["Tenant"] = batch[i].TenantId };
+            var json = batch[i].Json;
+            for (var chunk = 0; chunk * ChunkBytes < json.Length; chunk++)
+            {
+                entity[$"E{chunk}"] = json.AsSpan(chunk * ChunkBytes, Math.Min(ChunkBytes, json.Length - chunk * ChunkBytes)).ToArray();
+            }
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, entity));
+        }
+        await _table.SubmitTransactionAsync(actions);
+    }
+
+    private static WherebyEvent? Read(TableEntity entity)
+    {
+        var parts = new List<byte[]>();
+        for (var chunk = 0; entity.GetBinary($"E{chunk}") is { } part; chunk++)
+        {
+            parts.Add(part);
+        }
+        return parts.Count == 0 ? null : JsonSerializer.Deserialize(parts.SelectMany(p => p).ToArray(), JournalJsonContext.Default.WherebyEvent);
+    }
+
+    private static string PartitionPrefix(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString("D13", System.Globalization.CultureInfo.InvariantCulture);
+
+    private Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        var created = _created;
+        if (created is null || created.IsFaulted || created.IsCanceled)
+        {
+            _created = created = _table.CreateIfNotExistsAsync(cancellationToken);
+        }
+        return created;
+    }
+
+    private sealed record Pending(string TenantId, byte[] Json)
+    {
+        public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>Source-generated JSON for journaled events.</summary>
+[JsonSerializable(typeof(WherebyEvent))]
+internal sealed partial class JournalJsonContext : JsonSerializerContext;

@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using WherebyGrains.Contracts;
+
+namespace WherebyGrains.Silo;
+
+/// <summary>
+/// Applies journal entries to their rooms and removes them once the rooms' own records hold them.
+/// Only entries older than <see cref="Age"/> are looked at: by then a live room has written them
+/// itself (write-behind), so applying is a dedupe that confirms durability; after a crash, or when
+/// a room was unreachable, it is how the events reach their rooms. Every silo drains; rooms dedupe,
+/// and the rules are order-free, so an entry applied twice or late is harmless.
+/// </summary>
+internal sealed partial class JournalDrainer(AzureTableEventJournal journal, IGrainFactory grains, TimeProvider clock, ILogger<JournalDrainer> logger) : BackgroundService
+{
+    /// <summary>How old an entry is before it is drained: several write-behind periods.</summary>
+    public static readonly TimeSpan Age = TimeSpan.FromSeconds(15);
+
+    private const int Page = 500;
+    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ApplyTimeout = TimeSpan.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var read = 0;
+            try
+            {
+                var entries = await journal.ReadWrittenBeforeAsync(clock.GetUtcNow() - Age, Page, stoppingToken);
+                read = entries.Count;
+                var applied = new ConcurrentBag<JournalEntry>();
+                await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = stoppingToken }, async (entry, token) =>
+                {
+                    try
+                    {
+                        await grains.GetGrain<IRoomGrain>(new RoomKey(entry.TenantId, entry.Event.RoomName).ToString()).RecordAsync(entry.Event).WaitAsync(ApplyTimeout, token);
+                        applied.Add(entry);
+                    }
+                    catch (Exception e) when (!token.IsCancellationRequested)
+                    {
+                        LogNotYet(e, entry.TenantId, entry.Event.Id);
+                    }
+                });
+                await journal.RemoveAsync(applied, stoppingToken);
+                if (!applied.IsEmpty)
+                {
+                    LogApplied(applied.Count);
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogJournalUnreadable(e);
+            }
+            if (read == Page)
+            {
+                continue;
+            }
+            try
+            {
+                await Task.Delay(Idle, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Drained {Count} journal entries: their rooms hold them durably")]
+    private partial void LogApplied(int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Journal entry {EventId} of tenant {TenantId} not applied yet; retried")]
+    private partial void LogNotYet(Exception exception, string tenantId, string eventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The journal could not be read or cleared; retried")]
+    private partial void LogJournalUnreadable(Exception exception);
+}
