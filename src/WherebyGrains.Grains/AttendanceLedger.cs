@@ -39,7 +39,8 @@ public sealed partial class AttendanceLedger
     private readonly HashSet<string> _released = new(StringComparer.Ordinal);
     private List<RoomEvent> _roomEvents = [];
     private (long Revision, long Now, RoomAttendance Result)? _cache;
-    private Task _delivery = Task.CompletedTask;
+    private readonly HashSet<PersonHandOff> _delivering = [];
+    private readonly List<Task> _deliveries = [];
 
     /// <summary>Wraps <paramref name="state"/>, persisted by <paramref name="persist"/>.</summary>
     public AttendanceLedger(
@@ -234,17 +235,25 @@ public sealed partial class AttendanceLedger
         await _writes.WhenDurableAsync(_writes.MarkChanged());
     }
 
-    /// <summary>Delivers the outbox now, if it is not being delivered already; failures are retried later.</summary>
+    /// <summary>
+    /// Delivers the outbox entries not already on their way, at once, even while earlier ones are:
+    /// a person's record gathers what reaches it close together into one write. Failures stay in
+    /// the outbox and go again at the next call.
+    /// </summary>
     public void StartDelivery()
     {
-        if (_state.Outbox.Count > 0 && _delivery.IsCompleted)
+        var fresh = _state.Outbox.Where(h => !_delivering.Contains(h)).ToList();
+        if (fresh.Count == 0)
         {
-            _delivery = DeliverAsync();
+            return;
         }
+        _delivering.UnionWith(fresh);
+        _deliveries.RemoveAll(d => d.IsCompleted);
+        _deliveries.Add(DeliverAsync(fresh));
     }
 
-    /// <summary>Completes when the delivery under way (if any) has finished.</summary>
-    public Task DeliveryCompletion => _delivery;
+    /// <summary>Completes when the deliveries under way (if any) have finished.</summary>
+    public Task DeliveryCompletion => Task.WhenAll(_deliveries);
 
     /// <summary>True when hand-off marks or the outbox changed since the last write started.</summary>
     public bool HandOffsUnwritten { get; private set; }
@@ -274,34 +283,25 @@ public sealed partial class AttendanceLedger
         return _persist();
     }
 
-    private async Task DeliverAsync()
-    {
-        // Hand-offs added while a delivery is under way go out in the same run, not at the next event.
-        var attempted = new HashSet<PersonHandOff>();
-        while (_state.Outbox.Where(h => !attempted.Contains(h)).ToList() is { Count: > 0 } batch)
+    private Task DeliverAsync(List<PersonHandOff> handOffs) =>
+        Task.WhenAll(handOffs.GroupBy(h => h.PersonKey, StringComparer.Ordinal).Select(async person =>
         {
-            attempted.UnionWith(batch);
-            var delivered = new HashSet<PersonHandOff>();
-            foreach (var person in batch.GroupBy(h => h.PersonKey, StringComparer.Ordinal))
+            try
             {
-                try
-                {
-                    // Newest revision last: the person grain keeps the newest row per session.
-                    await _grains.GetGrain<IPersonGrain>(person.Key).RecordAsync([.. person.OrderBy(h => h.Revision).Select(h => h.Row)], person.Max(h => h.Revision));
-                    delivered.UnionWith(person);
-                }
-                catch (Exception e)
-                {
-                    LogHandOffFailed(e, TenantId, person.Key);
-                }
-            }
-            if (delivered.Count > 0)
-            {
-                _state.Outbox.RemoveAll(delivered.Contains);
+                // Newest revision last: the person grain keeps the newest row per session.
+                await _grains.GetGrain<IPersonGrain>(person.Key).RecordAsync([.. person.OrderBy(h => h.Revision).Select(h => h.Row)], person.Max(h => h.Revision));
+                _state.Outbox.RemoveAll(person.Contains);
                 HandOffsUnwritten = true;
             }
-        }
-    }
+            catch (Exception e)
+            {
+                LogHandOffFailed(e, TenantId, person.Key);
+            }
+            finally
+            {
+                _delivering.ExceptWith(person);
+            }
+        }));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hand-off to person {PersonKey} of tenant {TenantId} failed; it stays in the outbox and is retried")]
     private partial void LogHandOffFailed(Exception exception, string tenantId, string personKey);

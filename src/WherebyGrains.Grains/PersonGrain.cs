@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.Runtime;
 using WherebyGrains.Contracts;
 
@@ -6,9 +8,19 @@ namespace WherebyGrains.Grains;
 /// <summary>
 /// One person's attendance across sessions and rooms, fed by the rooms' hand-offs. Upserts are
 /// idempotent and ordered by revision, so a retried or late hand-off never goes backwards.
+/// A hand-off returns once its row is durable; the write waits
+/// <see cref="RoomGrainOptions.PersonWriteDelay"/> first, so that rows arriving close together
+/// (a person's live row and, soon after, the final one; several rooms at once) share it.
+/// Reentrant so that they can: every change happens within a turn, before any await.
 /// </summary>
-public sealed class PersonGrain([PersistentState("person", StorageNames.Grains)] IPersistentState<PersonState> state) : Grain, IPersonGrain
+[Reentrant]
+public sealed class PersonGrain(
+    [PersistentState("person", StorageNames.Grains)] IPersistentState<PersonState> state,
+    IOptions<RoomGrainOptions> options,
+    TimeProvider runtimeClock) : Grain, IPersonGrain
 {
+    private readonly StateWriteBatcher _writes = new(state.WriteStateAsync, options.Value.PersonWriteDelay, runtimeClock);
+
     /// <inheritdoc />
     public async Task RecordAsync(IReadOnlyList<AttendanceRow> rows, long revision)
     {
@@ -25,7 +37,7 @@ public sealed class PersonGrain([PersistentState("person", StorageNames.Grains)]
         }
         if (changed)
         {
-            await state.WriteStateAsync();
+            await _writes.WhenDurableAsync(_writes.MarkChanged());
         }
     }
 

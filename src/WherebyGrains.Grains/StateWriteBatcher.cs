@@ -6,16 +6,25 @@ namespace WherebyGrains.Grains;
 /// conflicts with ourselves); every change made while it runs shares the next one. A call sees a
 /// failure only of a write that started after it arrived and held its change; a write that was
 /// already failing when it arrived (a retry of an event whose first write is still running) gets
-/// it a fresh attempt instead.
+/// it a fresh attempt instead. With a gather delay, a write waits that long before it starts
+/// (when none is in flight), so that changes close in time share it: write-behind, for callers
+/// that can wait.
 /// </summary>
 /// <remarks>
 /// Not thread-safe by design: a grain runs one turn at a time, and that is what makes it safe.
 /// </remarks>
-public sealed class StateWriteBatcher(Func<Task> write)
+public sealed class StateWriteBatcher(Func<Task> write, TimeSpan gather, TimeProvider clock)
 {
     private long _changed;
     private long _durable;
     private Flight? _inFlight;
+    private Task<Flight>? _gathering;
+
+    /// <summary>A batcher that starts a write as soon as none is in flight.</summary>
+    public StateWriteBatcher(Func<Task> write)
+        : this(write, TimeSpan.Zero, TimeProvider.System)
+    {
+    }
 
     /// <summary>The number of writes started, for tests and metrics.</summary>
     public long WritesStarted { get; private set; }
@@ -32,7 +41,7 @@ public sealed class StateWriteBatcher(Func<Task> write)
         var arrivedAfter = WritesStarted;
         while (_durable < version)
         {
-            var flight = _inFlight ?? Start();
+            var flight = _inFlight ?? (gather > TimeSpan.Zero ? await (_gathering ??= GatherThenStartAsync()) : Start());
             try
             {
                 await flight.Task;
@@ -42,6 +51,19 @@ public sealed class StateWriteBatcher(Func<Task> write)
                 // A write that did not hold our change, or one already running when we came: try the next.
             }
         }
+    }
+
+    private async Task<Flight> GatherThenStartAsync()
+    {
+        try
+        {
+            await Task.Delay(gather, clock);
+        }
+        finally
+        {
+            _gathering = null;
+        }
+        return _inFlight ?? Start();
     }
 
     private Flight Start()

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using WherebyGrains.Grains;
 
 namespace WherebyGrains.Grains.Tests;
@@ -82,6 +83,31 @@ public sealed class StateWriteBatcherTests
 
         Assert.Empty(_writes);
         Assert.Equal(1, batcher.WritesStarted);
+    }
+
+    [Fact]
+    public async Task With_a_gather_delay_changes_made_within_it_share_one_write()
+    {
+        var clock = new FakeTimeProvider();
+        var batcher = new StateWriteBatcher(() =>
+        {
+            var write = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _writes.Enqueue(write);
+            return write.Task;
+        }, TimeSpan.FromSeconds(1), clock);
+
+        var first = batcher.WhenDurableAsync(batcher.MarkChanged());
+        clock.Advance(TimeSpan.FromMilliseconds(500));
+        var second = batcher.WhenDurableAsync(batcher.MarkChanged());
+        Assert.Empty(_writes);
+
+        clock.Advance(TimeSpan.FromMilliseconds(500));
+        await WaitUntil(() => _writes.Count == 1);
+        _writes.Dequeue().SetResult();
+        await Task.WhenAll(first, second);
+
+        Assert.Equal(1, batcher.WritesStarted);
+        Assert.Empty(_writes);
     }
 
     private static async Task WaitUntil(Func<bool> condition)
