@@ -39,8 +39,9 @@ public sealed partial class AttendanceLedger
     private readonly HashSet<string> _released = new(StringComparer.Ordinal);
     private List<RoomEvent> _roomEvents = [];
     private (long Revision, long Now, RoomAttendance Result)? _cache;
-    private readonly HashSet<PersonHandOff> _delivering = [];
-    private readonly List<Task> _deliveries = [];
+    private const int PeopleAtOnce = 1000;
+    private readonly HashSet<PersonHandOff> _failed = [];
+    private Task _delivery = Task.CompletedTask;
 
     /// <summary>Wraps <paramref name="state"/>, persisted by <paramref name="persist"/>.</summary>
     public AttendanceLedger(
@@ -53,6 +54,7 @@ public sealed partial class AttendanceLedger
         PersonKeys personKeys,
         TimeProvider clock,
         AttendanceMetrics metrics,
+        StorageWriteGate gate,
         ILogger logger)
     {
         TenantId = tenantId;
@@ -65,7 +67,7 @@ public sealed partial class AttendanceLedger
         _clock = clock;
         _metrics = metrics;
         _logger = logger;
-        _writes = new StateWriteBatcher(WriteAsync);
+        _writes = new StateWriteBatcher(WriteAsync, gate);
         Reload();
     }
 
@@ -136,7 +138,7 @@ public sealed partial class AttendanceLedger
         }
 
         await _writes.WhenDurableAsync(version);
-        StartDelivery();
+        StartDelivery(retryFailed: false);
         if (!_unacknowledged.Remove(evt.Id))
         {
             return IngestOutcome.Duplicate;
@@ -236,24 +238,24 @@ public sealed partial class AttendanceLedger
     }
 
     /// <summary>
-    /// Delivers the outbox entries not already on their way, at once, even while earlier ones are:
-    /// a person's record gathers what reaches it close together into one write. Failures stay in
-    /// the outbox and go again at the next call.
+    /// Delivers the outbox, if it is not being delivered already. Failures stay in the outbox and
+    /// go again when <paramref name="retryFailed"/> (maintenance, every few seconds), not with
+    /// every event: a struggling store is not flooded with retries.
     /// </summary>
-    public void StartDelivery()
+    public void StartDelivery(bool retryFailed = true)
     {
-        var fresh = _state.Outbox.Where(h => !_delivering.Contains(h)).ToList();
-        if (fresh.Count == 0)
+        if (retryFailed)
         {
-            return;
+            _failed.Clear();
         }
-        _delivering.UnionWith(fresh);
-        _deliveries.RemoveAll(d => d.IsCompleted);
-        _deliveries.Add(DeliverAsync(fresh));
+        if (_delivery.IsCompleted && _state.Outbox.Any(h => !_failed.Contains(h)))
+        {
+            _delivery = DeliverAsync();
+        }
     }
 
-    /// <summary>Completes when the deliveries under way (if any) have finished.</summary>
-    public Task DeliveryCompletion => Task.WhenAll(_deliveries);
+    /// <summary>Completes when the delivery under way (if any) has finished.</summary>
+    public Task DeliveryCompletion => _delivery;
 
     /// <summary>True when hand-off marks or the outbox changed since the last write started.</summary>
     public bool HandOffsUnwritten { get; private set; }
@@ -262,7 +264,7 @@ public sealed partial class AttendanceLedger
     /// Computes attendance as of <paramref name="now"/>, puts the rows it calls for in the outbox
     /// (people who appeared, sessions that ended, rows a late event changed) and starts delivering them.
     /// </summary>
-    public RoomAttendance Settle(long now)
+    public RoomAttendance Settle(long now, bool retryFailed = true)
     {
         var attendance = Compute(now);
         var handOffs = PersonHandOffs.Diff(TenantId, RoomName, attendance, attendance.Sessions, now, _state.Revision, _state.HandedOff, _personKeys);
@@ -272,7 +274,7 @@ public sealed partial class AttendanceLedger
             HandOffsUnwritten = true;
         }
         LastSettled = (attendance, now);
-        StartDelivery();
+        StartDelivery(retryFailed);
         return attendance;
     }
 
@@ -283,25 +285,31 @@ public sealed partial class AttendanceLedger
         return _persist();
     }
 
-    private Task DeliverAsync(List<PersonHandOff> handOffs) =>
-        Task.WhenAll(handOffs.GroupBy(h => h.PersonKey, StringComparer.Ordinal).Select(async person =>
+    private async Task DeliverAsync()
+    {
+        // Hand-offs added while a delivery is under way go out in the same run. A few people at a
+        // time: every room of the silo shares its storage, and a room's backlog waits here, in
+        // memory, rather than as calls that time out.
+        while (_state.Outbox.Where(h => !_failed.Contains(h)).GroupBy(h => h.PersonKey, StringComparer.Ordinal).Take(PeopleAtOnce).ToList() is { Count: > 0 } people)
         {
-            try
+            await Task.WhenAll(people.Select(async person =>
             {
-                // Newest revision last: the person grain keeps the newest row per session.
-                await _grains.GetGrain<IPersonGrain>(person.Key).RecordAsync([.. person.OrderBy(h => h.Revision).Select(h => h.Row)], person.Max(h => h.Revision));
-                _state.Outbox.RemoveAll(person.Contains);
-                HandOffsUnwritten = true;
-            }
-            catch (Exception e)
-            {
-                LogHandOffFailed(e, TenantId, person.Key);
-            }
-            finally
-            {
-                _delivering.ExceptWith(person);
-            }
-        }));
+                try
+                {
+                    // Newest revision last: the person grain keeps the newest row per session.
+                    await _grains.GetGrain<IPersonGrain>(person.Key).RecordAsync([.. person.OrderBy(h => h.Revision).Select(h => h.Row)], person.Max(h => h.Revision));
+                    var delivered = person.ToHashSet();
+                    _state.Outbox.RemoveAll(delivered.Contains);
+                    HandOffsUnwritten = true;
+                }
+                catch (Exception e)
+                {
+                    _failed.UnionWith(person);
+                    LogHandOffFailed(e, TenantId, person.Key);
+                }
+            }));
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hand-off to person {PersonKey} of tenant {TenantId} failed; it stays in the outbox and is retried")]
     private partial void LogHandOffFailed(Exception exception, string tenantId, string personKey);

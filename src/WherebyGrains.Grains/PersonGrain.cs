@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 using WherebyGrains.Contracts;
@@ -8,18 +7,16 @@ namespace WherebyGrains.Grains;
 /// <summary>
 /// One person's attendance across sessions and rooms, fed by the rooms' hand-offs. Upserts are
 /// idempotent and ordered by revision, so a retried or late hand-off never goes backwards.
-/// A hand-off returns once its row is durable; the write waits
-/// <see cref="RoomGrainOptions.PersonWriteDelay"/> first, so that rows arriving close together
-/// (a person's live row and, soon after, the final one; several rooms at once) share it.
-/// Reentrant so that they can: every change happens within a turn, before any await.
+/// A hand-off returns once its row is durable. Reentrant, so that hand-offs from several rooms
+/// arriving while a write waits for the silo's <see cref="StorageWriteGate"/> share the next
+/// write: every change happens within a turn, before any await.
 /// </summary>
 [Reentrant]
 public sealed class PersonGrain(
     [PersistentState("person", StorageNames.Grains)] IPersistentState<PersonState> state,
-    IOptions<RoomGrainOptions> options,
-    TimeProvider runtimeClock) : Grain, IPersonGrain
+    StorageWriteGate gate) : Grain, IPersonGrain
 {
-    private readonly StateWriteBatcher _writes = new(state.WriteStateAsync, options.Value.PersonWriteDelay, runtimeClock);
+    private readonly StateWriteBatcher _writes = new(state.WriteStateAsync, gate);
 
     /// <inheritdoc />
     public async Task RecordAsync(IReadOnlyList<AttendanceRow> rows, long revision)

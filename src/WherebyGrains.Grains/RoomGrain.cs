@@ -27,6 +27,7 @@ public sealed partial class RoomGrain(
     [FromKeyedServices(AttendanceClock.Key)] TimeProvider clock,
     TimeProvider runtimeClock,
     AttendanceMetrics metrics,
+    StorageWriteGate gate,
     ILogger<RoomGrain> logger) : Grain, IRoomGrain, IRemindable
 {
     private const string MaintenanceReminder = "maintenance";
@@ -50,7 +51,7 @@ public sealed partial class RoomGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = RoomKey.Parse(this.GetPrimaryKeyString());
-        _ledger = new AttendanceLedger(_key.TenantId, _key.RoomName, state.State, PersistAsync, tenantSettings.For(_key.TenantId), GrainFactory, personKeys, clock, metrics, logger);
+        _ledger = new AttendanceLedger(_key.TenantId, _key.RoomName, state.State, PersistAsync, tenantSettings.For(_key.TenantId), GrainFactory, personKeys, clock, metrics, gate, logger);
         _reminderRegistered = await this.GetReminder(MaintenanceReminder) is not null;
 
         // Reconcile: a session may have ended (by inference) while no activation was here to see it.
@@ -163,10 +164,10 @@ public sealed partial class RoomGrain(
     /// Computes attendance once for everything recorded since the last time, and does what follows
     /// from it: hand-offs to people, directory entries, metrics, the next maintenance.
     /// </summary>
-    private RoomAttendance Settle()
+    private RoomAttendance Settle(bool retryFailed = false)
     {
         _lastSettle = runtimeClock.GetTimestamp();
-        var attendance = _ledger.Settle(_ledger.Now);
+        var attendance = _ledger.Settle(_ledger.Now, retryFailed);
         ScheduleAfterSettle();
         StartRegistration();
         ReportMetrics();
@@ -324,7 +325,7 @@ public sealed partial class RoomGrain(
     {
         // Hand-offs of sessions that ended by inference, retries of the outbox, and the bookkeeping
         // of both persisted, so that rows already handed off are not handed off again.
-        var attendance = Settle();
+        var attendance = Settle(retryFailed: true);
         var now = _ledger.LastSettled!.Value.Now;
         if (_ledger.HandOffsUnwritten)
         {

@@ -34,12 +34,6 @@ public sealed class RoomGrainOptions
     /// </summary>
     public TimeSpan WriteBehind { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>
-    /// How long a person's record waits before it writes a hand-off, so that hand-offs close in
-    /// time share one write. Rooms wait for it (after acknowledging the events), not Whereby.
-    /// </summary>
-    public TimeSpan PersonWriteDelay { get; set; } = TimeSpan.FromSeconds(1);
-
     /// <summary>How long before a session's start an event without a session id may still belong to it (a participant waiting alone).</summary>
     public TimeSpan WaitingMargin { get; set; } = TimeSpan.FromHours(1);
 }

@@ -18,6 +18,7 @@ public sealed class RoomSessionGrain(
     PersonKeys personKeys,
     [FromKeyedServices(AttendanceClock.Key)] TimeProvider clock,
     AttendanceMetrics metrics,
+    StorageWriteGate gate,
     ILogger<RoomSessionGrain> logger) : Grain, IRoomSessionGrain
 {
     private RoomKey _room;
@@ -33,7 +34,7 @@ public sealed class RoomSessionGrain(
         _room = RoomKey.Parse(key[..hash]);
         _sessionId = key[(hash + 1)..];
         state.State.RoomSessionId ??= _sessionId;
-        _ledger = new AttendanceLedger(_room.TenantId, _room.RoomName, state.State, state.WriteStateAsync, tenantSettings.For(_room.TenantId), GrainFactory, personKeys, clock, metrics, logger);
+        _ledger = new AttendanceLedger(_room.TenantId, _room.RoomName, state.State, state.WriteStateAsync, tenantSettings.For(_room.TenantId), GrainFactory, personKeys, clock, metrics, gate, logger);
         Deliver();
         return Task.CompletedTask;
     }

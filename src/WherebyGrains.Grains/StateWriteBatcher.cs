@@ -6,23 +6,22 @@ namespace WherebyGrains.Grains;
 /// conflicts with ourselves); every change made while it runs shares the next one. A call sees a
 /// failure only of a write that started after it arrived and held its change; a write that was
 /// already failing when it arrived (a retry of an event whose first write is still running) gets
-/// it a fresh attempt instead. With a gather delay, a write waits that long before it starts
-/// (when none is in flight), so that changes close in time share it: write-behind, for callers
-/// that can wait.
+/// it a fresh attempt instead. A write waits for a permit of the silo's
+/// <see cref="StorageWriteGate"/> before it starts, and covers every change made while it waited.
 /// </summary>
 /// <remarks>
 /// Not thread-safe by design: a grain runs one turn at a time, and that is what makes it safe.
 /// </remarks>
-public sealed class StateWriteBatcher(Func<Task> write, TimeSpan gather, TimeProvider clock)
+public sealed class StateWriteBatcher(Func<Task> write, StorageWriteGate gate)
 {
     private long _changed;
     private long _durable;
     private Flight? _inFlight;
-    private Task<Flight>? _gathering;
+    private Task<Flight>? _starting;
 
     /// <summary>A batcher that starts a write as soon as none is in flight.</summary>
     public StateWriteBatcher(Func<Task> write)
-        : this(write, TimeSpan.Zero, TimeProvider.System)
+        : this(write, StorageWriteGate.Unbounded)
     {
     }
 
@@ -41,7 +40,7 @@ public sealed class StateWriteBatcher(Func<Task> write, TimeSpan gather, TimePro
         var arrivedAfter = WritesStarted;
         while (_durable < version)
         {
-            var flight = _inFlight ?? (gather > TimeSpan.Zero ? await (_gathering ??= GatherThenStartAsync()) : Start());
+            var flight = _inFlight ?? await StartingAsync();
             try
             {
                 await flight.Task;
@@ -53,29 +52,42 @@ public sealed class StateWriteBatcher(Func<Task> write, TimeSpan gather, TimePro
         }
     }
 
-    private async Task<Flight> GatherThenStartAsync()
+    /// <summary>
+    /// Waits for a permit of the gate before the write starts: every change made meanwhile is
+    /// covered by it. Concurrent callers share the one start.
+    /// </summary>
+    private Task<Flight> StartingAsync()
     {
-        try
+        // A start that completed is over (its flight, if still running, is _inFlight).
+        if (_starting is not { IsCompleted: false } starting)
         {
-            await Task.Delay(gather, clock);
+            starting = StartWhenPermittedAsync();
+            _starting = starting.IsCompleted ? null : starting;
         }
-        finally
-        {
-            _gathering = null;
-        }
-        return _inFlight ?? Start();
+        return starting;
     }
 
-    private Flight Start()
+    private async Task<Flight> StartWhenPermittedAsync()
+    {
+        var permit = await gate.EnterAsync();
+        if (_inFlight is { } running)
+        {
+            permit.Dispose();
+            return running;
+        }
+        return Start(permit);
+    }
+
+    private Flight Start(IDisposable permit)
     {
         var flight = new Flight(_changed, WritesStarted + 1);
         _inFlight = flight;
         WritesStarted++;
-        flight.Task = RunAsync(flight);
+        flight.Task = RunAsync(flight, permit);
         return flight;
     }
 
-    private async Task RunAsync(Flight flight)
+    private async Task RunAsync(Flight flight, IDisposable permit)
     {
         try
         {
@@ -84,6 +96,7 @@ public sealed class StateWriteBatcher(Func<Task> write, TimeSpan gather, TimePro
         }
         finally
         {
+            permit.Dispose();
             if (ReferenceEquals(_inFlight, flight))
             {
                 _inFlight = null;

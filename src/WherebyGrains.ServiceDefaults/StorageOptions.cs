@@ -15,8 +15,21 @@ public sealed class StorageOptions
     /// <summary>The Azure Storage connection string; default the Azurite development account.</summary>
     public string ConnectionString { get; set; } = AzuriteDevelopmentConnectionString;
 
-    /// <summary>How long one storage request may take before it fails (and ingest answers 503).</summary>
+    /// <summary>How long one storage request on the acknowledgement path (the journal) may take before it fails (and ingest answers 503).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long one grain-state or reminder request (rooms' and people's records, written behind
+    /// the journal) may take. Off the acknowledgement path, so generous: a write that times out but went through
+    /// leaves its grain with a stale ETag, and the grain must reload.
+    /// </summary>
+    public TimeSpan StateRequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How many grain-state writes one silo has in flight at most; the others wait their turn and
+    /// gather more changes meanwhile. Storage that falls behind sees a queue, not a flood.
+    /// </summary>
+    public int MaxConcurrentStateWrites { get; set; } = 64;
 }
 
 /// <summary>Where grain state lives.</summary>

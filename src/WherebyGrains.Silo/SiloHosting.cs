@@ -58,6 +58,9 @@ public static class SiloHosting
         builder.Services.AddOptions<RoomGrainOptions>().BindConfiguration(RoomGrainOptions.Section);
         builder.Services.AddSingleton<ITenantAttendanceSettings, TenantAttendanceSettings>();
         builder.Services.AddSingleton<AttendanceMetrics>();
+        builder.Services.AddSingleton(new StorageWriteGate(storage.MaxConcurrentStateWrites >= 1
+            ? storage.MaxConcurrentStateWrites
+            : throw new InvalidOperationException($"{StorageOptions.Section}:MaxConcurrentStateWrites must be at least 1.")));
         builder.Services.AddHostedService<StartupReport>();
         builder.Services.AddSingleton(storage);
         builder.Services.AddHealthChecks()
@@ -101,13 +104,13 @@ public static class SiloHosting
 
         orleans.UseAzureTableReminderService(options => options.Configure(o =>
         {
-            o.TableServiceClient = new TableServiceClient(storage.ConnectionString, StorageClients.TableOptions(storage));
+            o.TableServiceClient = new TableServiceClient(storage.ConnectionString, StorageClients.StateTableOptions(storage));
             o.TableName = StorageClients.RemindersTable;
         }));
 
         orleans.AddAzureTableGrainStorage(StorageNames.Grains, options => options.Configure<IServiceProvider>((o, services) =>
         {
-            o.TableServiceClient = new TableServiceClient(storage.ConnectionString, StorageClients.TableOptions(storage));
+            o.TableServiceClient = new TableServiceClient(storage.ConnectionString, StorageClients.StateTableOptions(storage));
             o.TableName = StorageClients.GrainStateTable;
             // Orleans' binary format: compact, fast, and version-tolerant through [Id] members.
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>());

@@ -40,6 +40,8 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<ITenantAttendanceSettings>(new FixedSettings(new AttendanceSettings(Grace, SignedMetadata.None)));
             silo.Services.AddSingleton(PersonKeys);
             silo.Services.AddSingleton<AttendanceMetrics>();
+            // Small, so that writes queue for it in tests too.
+            silo.Services.AddSingleton(new StorageWriteGate(4));
             silo.Services.Configure<RoomGrainOptions>(o => o.ArchiveAfter = TimeSpan.FromHours(6));
         });
         Cluster = builder.Build();

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using WherebyGrains.Grains;
 
 namespace WherebyGrains.Grains.Tests;
@@ -86,22 +85,22 @@ public sealed class StateWriteBatcherTests
     }
 
     [Fact]
-    public async Task With_a_gather_delay_changes_made_within_it_share_one_write()
+    public async Task A_write_waiting_for_the_gate_covers_the_changes_made_while_it_waits()
     {
-        var clock = new FakeTimeProvider();
+        var gate = new StorageWriteGate(1);
+        var held = await gate.EnterAsync();
         var batcher = new StateWriteBatcher(() =>
         {
             var write = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _writes.Enqueue(write);
             return write.Task;
-        }, TimeSpan.FromSeconds(1), clock);
+        }, gate);
 
         var first = batcher.WhenDurableAsync(batcher.MarkChanged());
-        clock.Advance(TimeSpan.FromMilliseconds(500));
         var second = batcher.WhenDurableAsync(batcher.MarkChanged());
         Assert.Empty(_writes);
 
-        clock.Advance(TimeSpan.FromMilliseconds(500));
+        held.Dispose();
         await WaitUntil(() => _writes.Count == 1);
         _writes.Dequeue().SetResult();
         await Task.WhenAll(first, second);

@@ -3,6 +3,8 @@
 #   (1) the front door alone (verify-only endpoint), (2) the full pipeline on memory storage,
 #   (3) the full pipeline durable on Azurite, (4) Azurite's own single-entity upsert rate;
 # events per second and p50/p99 latency, with the target ratios. Writes docs/load-results.md.
+# (2) and (3) send the simulator's meetings (people who join, rejoin, leave; session events);
+# (2b) and (3b) the worst case for per-person work: every event a new person.
 #   tools/load/run.sh [events] [concurrency]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../deploy/local/lib.sh"
@@ -42,15 +44,17 @@ load() { simulator load --url "http://127.0.0.1:$silo_port" --secret "$secret" -
 
 rm -f "$results"
 start_silo WherebyGrains__Storage__Provider=Memory
-load --path /webhooks/acme --events 20000 --label warmup >/dev/null
+load --path /webhooks/acme --events 20000 --shape meetings --label warmup >/dev/null
 load --path /benchmarks/verify/acme --events 20000 --label warmup >/dev/null
 load --path /benchmarks/verify/acme --label "1 verify only"
-load --path /webhooks/acme --label "2 pipeline memory"
+load --path /webhooks/acme --shape meetings --label "2 pipeline memory"
+load --path /webhooks/acme --shape people --label "2b pipeline memory, every event a new person"
 stop_pid "$silo_pid" 60 "the silo"; silo_pid=""
 
 start_silo WherebyGrains__Storage__Provider=AzureTable
-load --path /webhooks/acme --events 20000 --label warmup >/dev/null
-load --path /webhooks/acme --label "3 pipeline durable"
+load --path /webhooks/acme --events 10000 --shape meetings --label warmup >/dev/null
+load --path /webhooks/acme --shape meetings --label "3 pipeline durable"
+load --path /webhooks/acme --shape people --events $((events / 4)) --label "3b pipeline durable, every event a new person"
 stop_pid "$silo_pid" 60 "the silo"; silo_pid=""
 
 simulator storage-upserts --connection-string "$WherebyGrains__Storage__ConnectionString" --count "$events" --concurrency "$concurrency" --results "$results" --label "4 azurite upserts"
