@@ -16,7 +16,7 @@ public enum IngestResult
     /// <summary>A type no room records: acknowledged and dropped.</summary>
     Ignored,
 
-    /// <summary>Its room did not record it in time: kept in the spool and acknowledged.</summary>
+    /// <summary>Its room did not take it in time: acknowledged from the journal, applied to the room later.</summary>
     Spooled,
 
     /// <summary>Answered 4xx.</summary>
