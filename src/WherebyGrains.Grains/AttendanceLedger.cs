@@ -25,6 +25,12 @@ namespace WherebyGrains.Grains;
 /// </remarks>
 public sealed partial class AttendanceLedger
 {
+    /// <summary>
+    /// Person records one room hands off to at once. The silo's storage gate bounds their writes;
+    /// this bounds the calls that wait on it, so a huge room's backlog waits here, in memory.
+    /// </summary>
+    private const int PeopleAtOnce = 1000;
+
     private readonly LedgerState _state;
     private readonly Func<Task> _persist;
     private readonly IGrainFactory _grains;
@@ -39,7 +45,6 @@ public sealed partial class AttendanceLedger
     private readonly HashSet<string> _released = new(StringComparer.Ordinal);
     private List<RoomEvent> _roomEvents = [];
     private (long Revision, long Now, RoomAttendance Result)? _cache;
-    private const int PeopleAtOnce = 1000;
     private readonly HashSet<PersonHandOff> _failed = [];
     private Task _delivery = Task.CompletedTask;
 
@@ -264,7 +269,7 @@ public sealed partial class AttendanceLedger
     /// Computes attendance as of <paramref name="now"/>, puts the rows it calls for in the outbox
     /// (people who appeared, sessions that ended, rows a late event changed) and starts delivering them.
     /// </summary>
-    public RoomAttendance Settle(long now, bool retryFailed = true)
+    public RoomAttendance Settle(long now, bool retryFailed)
     {
         var attendance = Compute(now);
         var handOffs = PersonHandOffs.Diff(TenantId, RoomName, attendance, attendance.Sessions, now, _state.Revision, _state.HandedOff, _personKeys);
@@ -287,20 +292,17 @@ public sealed partial class AttendanceLedger
 
     private async Task DeliverAsync()
     {
-        // Hand-offs added while a delivery is under way go out in the same run. A few people at a
-        // time: every room of the silo shares its storage, and a room's backlog waits here, in
-        // memory, rather than as calls that time out.
+        // Hand-offs added while a delivery is under way go out in the same run.
         while (_state.Outbox.Where(h => !_failed.Contains(h)).GroupBy(h => h.PersonKey, StringComparer.Ordinal).Take(PeopleAtOnce).ToList() is { Count: > 0 } people)
         {
+            var delivered = new HashSet<PersonHandOff>();
             await Task.WhenAll(people.Select(async person =>
             {
                 try
                 {
                     // Newest revision last: the person grain keeps the newest row per session.
                     await _grains.GetGrain<IPersonGrain>(person.Key).RecordAsync([.. person.OrderBy(h => h.Revision).Select(h => h.Row)], person.Max(h => h.Revision));
-                    var delivered = person.ToHashSet();
-                    _state.Outbox.RemoveAll(delivered.Contains);
-                    HandOffsUnwritten = true;
+                    delivered.UnionWith(person);
                 }
                 catch (Exception e)
                 {
@@ -308,6 +310,11 @@ public sealed partial class AttendanceLedger
                     LogHandOffFailed(e, TenantId, person.Key);
                 }
             }));
+            if (delivered.Count > 0)
+            {
+                _state.Outbox.RemoveAll(delivered.Contains);
+                HandOffsUnwritten = true;
+            }
         }
     }
 

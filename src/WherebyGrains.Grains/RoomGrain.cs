@@ -62,18 +62,10 @@ public sealed partial class RoomGrain(
     /// <inheritdoc />
     public async Task<IngestOutcome> RecordAsync(WherebyEvent evt)
     {
-        if (!_ledger.Contains(evt.Id))
+        if (await ArchivedOutcomeAsync(evt) is { } archived)
         {
-            if (state.State.ArchivedEventIds.ContainsKey(IdHash(evt.Id)))
-            {
-                return IngestOutcome.Duplicate;
-            }
-            if (FindArchived(evt) is { } archived)
-            {
-                return await SessionGrain(archived.RoomSessionId).RecordAsync(evt);
-            }
+            return archived;
         }
-
         var outcome = await _ledger.RecordAsync(evt);
         RequestSettle();
         return outcome;
@@ -82,18 +74,9 @@ public sealed partial class RoomGrain(
     /// <inheritdoc />
     public async Task<ApplyOutcome> ApplyAsync(WherebyEvent evt)
     {
-        if (!_ledger.Contains(evt.Id))
+        if (await ArchivedOutcomeAsync(evt) is { } archived)
         {
-            if (state.State.ArchivedEventIds.ContainsKey(IdHash(evt.Id)))
-            {
-                return new ApplyOutcome(New: false, Durable: true);
-            }
-            if (FindArchived(evt) is { } archived)
-            {
-                // Late events of archived sessions are rare: their record writes at once.
-                var recorded = await SessionGrain(archived.RoomSessionId).RecordAsync(evt);
-                return new ApplyOutcome(New: recorded == IngestOutcome.Accepted, Durable: true);
-            }
+            return new ApplyOutcome(New: archived == IngestOutcome.Accepted, Durable: true);
         }
         var outcome = _ledger.Apply(evt);
         if (outcome.New)
@@ -102,6 +85,23 @@ public sealed partial class RoomGrain(
             RequestSettle();
         }
         return outcome;
+    }
+
+    /// <summary>
+    /// For an event of an archived session: a duplicate if its id was archived, else what the
+    /// session's record (which writes at once: late events are rare) made of it. Null otherwise.
+    /// </summary>
+    private async ValueTask<IngestOutcome?> ArchivedOutcomeAsync(WherebyEvent evt)
+    {
+        if (_ledger.Contains(evt.Id))
+        {
+            return null;
+        }
+        if (state.State.ArchivedEventIds.ContainsKey(IdHash(evt.Id)))
+        {
+            return IngestOutcome.Duplicate;
+        }
+        return FindArchived(evt) is { } archived ? await SessionGrain(archived.RoomSessionId).RecordAsync(evt) : null;
     }
 
     /// <inheritdoc />

@@ -45,7 +45,7 @@ public sealed class RoomSessionGrain(
     /// </summary>
     private void Deliver()
     {
-        _ledger.Settle(_ledger.Now);
+        _ledger.Settle(_ledger.Now, retryFailed: true);
         if (_ledger.OutboxCount > 0)
         {
             _retry ??= this.RegisterGrainTimer(static (grain, _) => grain.RetryAsync(), this,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
@@ -160,11 +161,12 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         var actions = new List<TableTransactionAction>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
-            var entity = new TableEntity(partition, i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture)) { ["Tenant"] = batch[i].TenantId };
+            var entity = new TableEntity(partition, i.ToString("D3", CultureInfo.InvariantCulture)) { ["Tenant"] = batch[i].TenantId };
             var json = batch[i].Json;
             for (var chunk = 0; chunk * ChunkBytes < json.Length; chunk++)
             {
-                entity[$"E{chunk}"] = json.AsSpan(chunk * ChunkBytes, Math.Min(ChunkBytes, json.Length - chunk * ChunkBytes)).ToArray();
+                // Nearly every event fits one property: store its bytes as they are.
+                entity[$"E{chunk}"] = json.Length <= ChunkBytes ? json : json.AsSpan(chunk * ChunkBytes, Math.Min(ChunkBytes, json.Length - chunk * ChunkBytes)).ToArray();
             }
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, entity));
         }
@@ -178,10 +180,15 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         {
             parts.Add(part);
         }
-        return parts.Count == 0 ? null : JsonSerializer.Deserialize(parts.SelectMany(p => p).ToArray(), JournalJsonContext.Default.WherebyEvent);
+        return parts.Count switch
+        {
+            0 => null,
+            1 => JsonSerializer.Deserialize(parts[0], JournalJsonContext.Default.WherebyEvent),
+            _ => JsonSerializer.Deserialize([.. parts.SelectMany(p => p)], JournalJsonContext.Default.WherebyEvent),
+        };
     }
 
-    private static string PartitionPrefix(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString("D13", System.Globalization.CultureInfo.InvariantCulture);
+    private static string PartitionPrefix(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString("D13", CultureInfo.InvariantCulture);
 
     private Task EnsureTableAsync(CancellationToken cancellationToken)
     {

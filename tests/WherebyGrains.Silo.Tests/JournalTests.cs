@@ -11,7 +11,7 @@ public sealed class JournalTests : AzuriteTest
     [Fact]
     public async Task Events_appended_together_share_transactions_and_read_back_whole()
     {
-        using var journal = new AzureTableEventJournal(new StorageOptions { ConnectionString = Azurite.ConnectionString }, TimeProvider.System);
+        using var journal = NewJournal();
         var at = DateTimeOffset.UtcNow.AddMinutes(-5);
         // One event far above a table property's 64 KiB, so that it is stored in chunks.
         var events = Enumerable.Range(0, 60).Select(i => Event($"e{i}", "/journal", at, metadata: i == 7 ? new string('m', 150_000) : null)).ToList();
@@ -32,14 +32,14 @@ public sealed class JournalTests : AzuriteTest
     public async Task An_event_that_reached_only_the_journal_reaches_its_room_and_leaves_the_journal()
     {
         // As if a silo died after journaling (and acknowledging) the event, before its room wrote it.
-        using (var journal = new AzureTableEventJournal(new StorageOptions { ConnectionString = Azurite.ConnectionString }, TimeProvider.System))
+        using (var journal = NewJournal())
         {
             await journal.AppendAsync(SiloFactory.Tenant, Event("orphan", "/journal-recovery", DateTimeOffset.UtcNow.AddMinutes(-5)), TestContext.Current.CancellationToken);
         }
 
         await using var silo = new SiloFactory(Azurite.ConnectionString);
         var room = silo.Grains.GetGrain<IRoomGrain>(new RoomKey(SiloFactory.Tenant, "/journal-recovery").ToString());
-        var check = new AzureTableEventJournal(new StorageOptions { ConnectionString = Azurite.ConnectionString }, TimeProvider.System);
+        var check = NewJournal();
 
         var (held, left) = await Eventually.Async(
             async () => (Held: (await room.GetRecordedEventsAsync()).Select(e => e.Id).ToList(),
@@ -50,6 +50,8 @@ public sealed class JournalTests : AzuriteTest
         Assert.Equal(["orphan"], held);
         Assert.Equal(0, left);
     }
+
+    private AzureTableEventJournal NewJournal() => new(new StorageOptions { ConnectionString = Azurite.ConnectionString }, TimeProvider.System);
 
     private static WherebyEvent Event(string id, string room, DateTimeOffset at, string? metadata = null) => new()
     {
