@@ -33,6 +33,25 @@ public sealed class WebhookSignatureTests
         Assert.Equal(expected, Verify(header));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2_037)]
+    [InlineData(2_038)]
+    [InlineData(300_000)]
+    public void Bodies_of_any_size_verify_and_a_changed_byte_does_not(int size)
+    {
+        // A 10-digit "t" and "." make 2,048 bytes with a 2,037-byte body: around the size where the signed payload moves from the stack to a pooled buffer.
+        var body = new byte[size];
+        new Random(size).NextBytes(body);
+        var header = WebhookSigner.Sign("s3cret", body, Now);
+        Assert.Equal(SignatureCheck.Valid, WebhookSignature.Verify(header, body, Secrets, Now, TimeSpan.FromMinutes(5)));
+        if (size > 0)
+        {
+            body[^1] ^= 1;
+            Assert.Equal(SignatureCheck.Mismatch, WebhookSignature.Verify(header, body, Secrets, Now, TimeSpan.FromMinutes(5)));
+        }
+    }
+
     [Fact]
     public void More_v1_elements_than_the_limit_still_verify_the_first_ones()
     {
