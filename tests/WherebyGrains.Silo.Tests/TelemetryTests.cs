@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
+using WherebyGrains.ServiceDefaults;
 using WherebyGrains.Contracts;
 using WherebyGrains.Testing;
 
@@ -172,6 +173,20 @@ public sealed partial class TelemetryTests : AzuriteTest
     [GeneratedRegex("v1=[0-9a-fA-F]{64}")]
     private static partial Regex SignatureHex();
 
+    [Fact]
+    public async Task Without_an_exporter_or_a_sampler_setting_no_spans_are_recorded()
+    {
+        var spans = new List<Activity>();
+        await using var silo = new SiloFactory(Azurite.ConnectionString);
+        silo.Configure = builder => builder.ConfigureServices(services =>
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
+        var body = WherebyPayloads.Client(WherebyEventTypes.ClientJoined, "/untraced", DateTimeOffset.UtcNow, "p1", "s1");
+        Assert.Equal(200, (await silo.Webhooks().SendAsync(body)).Status);
+        await silo.DisposeAsync();
+
+        Assert.Empty(spans);
+    }
+
     [GeneratedRegex(@"\b(wherebygrains|orleans|http|dotnet|kestrel|aspnetcore)_[a-z0-9_]+\b")]
     private static partial Regex MetricName();
 }
@@ -181,11 +196,16 @@ public static class SiloFactoryTelemetry
 {
     public static SiloFactory WithLogsAndSpans(this SiloFactory silo, CapturingLoggerProvider logs, List<Activity> spans)
     {
-        silo.Configure = builder => builder.ConfigureServices(services =>
+        silo.Configure = builder =>
         {
-            services.AddSingleton<ILoggerProvider>(logs);
-            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
-        });
+            // Like any exporter that is not OTLP: spans are recorded only when asked for.
+            builder.UseSetting(TelemetrySetup.SamplerKey, "always_on");
+            builder.ConfigureServices(services =>
+            {
+                services.AddSingleton<ILoggerProvider>(logs);
+                services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
+            });
+        };
         return silo;
     }
 }
