@@ -7,8 +7,8 @@ namespace WherebyGrains.Grains;
 /// <summary>
 /// The part a room grain and an archived-session grain share: it dedupes events, makes them
 /// durable in batches (one write in flight, every event waiting shares the next), and, when its
-/// grain settles it, computes attendance and hands rows to person grains through an outbox,
-/// retried until each person grain has them.
+/// grain settles it, computes attendance and writes people's rows to <see cref="IPersonRecords"/>
+/// through an outbox, retried until they are durable there.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -19,21 +19,21 @@ namespace WherebyGrains.Grains;
 /// Hand-offs need no write of their own: the rows are a function of the events, and the marks of
 /// what was handed off change together with the outbox, in memory, and reach storage together with
 /// the next write. A crash before that loses marks and outbox alike, so the rows are derived and
-/// handed off again, which person grains take idempotently.
+/// handed off again, which the person records take idempotently.
 /// </para>
 /// <para>Used only from within one grain's turns: not thread-safe, and needs no locks.</para>
 /// </remarks>
 public sealed partial class AttendanceLedger
 {
     /// <summary>
-    /// Person records one room hands off to at once. The silo's storage gate bounds their writes;
-    /// this bounds the calls that wait on it, so a huge room's backlog waits here, in memory.
+    /// Hand-offs one room writes at once. The silo's storage gate bounds the writes; this bounds
+    /// what waits on it, so a huge room's backlog waits here, in memory.
     /// </summary>
-    private const int PeopleAtOnce = 1000;
+    private const int HandOffsAtOnce = 1000;
 
     private readonly LedgerState _state;
     private readonly Func<Task> _persist;
-    private readonly IGrainFactory _grains;
+    private readonly IPersonRecords _records;
     private readonly PersonKeys _personKeys;
     private readonly TimeProvider _clock;
     private readonly AttendanceMetrics _metrics;
@@ -55,7 +55,7 @@ public sealed partial class AttendanceLedger
         LedgerState state,
         Func<Task> persist,
         AttendanceSettings settings,
-        IGrainFactory grains,
+        IPersonRecords records,
         PersonKeys personKeys,
         TimeProvider clock,
         AttendanceMetrics metrics,
@@ -67,7 +67,7 @@ public sealed partial class AttendanceLedger
         Settings = settings;
         _state = state;
         _persist = persist;
-        _grains = grains;
+        _records = records;
         _personKeys = personKeys;
         _clock = clock;
         _metrics = metrics;
@@ -292,32 +292,28 @@ public sealed partial class AttendanceLedger
 
     private async Task DeliverAsync()
     {
-        // Hand-offs added while a delivery is under way go out in the same run.
-        while (_state.Outbox.Where(h => !_failed.Contains(h)).GroupBy(h => h.PersonKey, StringComparer.Ordinal).Take(PeopleAtOnce).ToList() is { Count: > 0 } people)
+        // Oldest first (the outbox is in revision order); hand-offs added while a delivery is
+        // under way go out in the same run.
+        while (_state.Outbox.Where(h => !_failed.Contains(h)).Take(HandOffsAtOnce).ToList() is { Count: > 0 } round)
         {
-            var delivered = new HashSet<PersonHandOff>();
-            await Task.WhenAll(people.Select(async person =>
+            try
             {
-                try
-                {
-                    // Newest revision last: the person grain keeps the newest row per session.
-                    await _grains.GetGrain<IPersonGrain>(person.Key).RecordAsync([.. person.OrderBy(h => h.Revision).Select(h => h.Row)], person.Max(h => h.Revision));
-                    delivered.UnionWith(person);
-                }
-                catch (Exception e)
-                {
-                    _failed.UnionWith(person);
-                    LogHandOffFailed(e, TenantId, person.Key);
-                }
-            }));
-            if (delivered.Count > 0)
-            {
+                await _records.WriteAsync(TenantId, RoomName, round);
+                var delivered = round.ToHashSet();
                 _state.Outbox.RemoveAll(delivered.Contains);
                 HandOffsUnwritten = true;
+            }
+            catch (Exception e)
+            {
+                _failed.UnionWith(round);
+                LogHandOffFailed(e, round.Count, TenantId);
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Hand-off to person {PersonKey} of tenant {TenantId} failed; it stays in the outbox and is retried")]
-    private partial void LogHandOffFailed(Exception exception, string tenantId, string personKey);
+    /// <summary>True when the outbox holds hand-offs of <paramref name="roomSessionId"/>.</summary>
+    public bool HasUndelivered(string roomSessionId) => _state.Outbox.Any(h => h.Row.RoomSessionId == roomSessionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} people's rows of tenant {TenantId} failed; they stay in the outbox and are retried")]
+    private partial void LogHandOffFailed(Exception exception, int count, string tenantId);
 }

@@ -2,7 +2,7 @@ using WherebyGrains.Contracts;
 
 namespace WherebyGrains.Grains;
 
-/// <summary>The durable record of one person: a row per session attended.</summary>
+/// <summary>The record of one person in grain storage (<see cref="GrainStoragePersonRecords"/>): a row per session attended.</summary>
 [GenerateSerializer, Alias("wg.PersonState")]
 public sealed class PersonState
 {

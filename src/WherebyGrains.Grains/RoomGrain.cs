@@ -24,6 +24,7 @@ public sealed partial class RoomGrain(
     ITenantAttendanceSettings tenantSettings,
     IOptions<RoomGrainOptions> options,
     PersonKeys personKeys,
+    IPersonRecords records,
     [FromKeyedServices(AttendanceClock.Key)] TimeProvider clock,
     TimeProvider runtimeClock,
     AttendanceMetrics metrics,
@@ -51,7 +52,7 @@ public sealed partial class RoomGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = RoomKey.Parse(this.GetPrimaryKeyString());
-        _ledger = new AttendanceLedger(_key.TenantId, _key.RoomName, state.State, PersistAsync, tenantSettings.For(_key.TenantId), GrainFactory, personKeys, clock, metrics, gate, logger);
+        _ledger = new AttendanceLedger(_key.TenantId, _key.RoomName, state.State, PersistAsync, tenantSettings.For(_key.TenantId), records, personKeys, clock, metrics, gate, logger);
         _reminderRegistered = await this.GetReminder(MaintenanceReminder) is not null;
 
         // Reconcile: a session may have ended (by inference) while no activation was here to see it.
@@ -421,6 +422,12 @@ public sealed partial class RoomGrain(
             if (state.State.Archived.Any(a => a.RoomSessionId == session.RoomSessionId))
             {
                 // Events of an already archived session reached the room (they are kept with it); leave them.
+                continue;
+            }
+            // One writer at a time for a session's rows: the room's hand-offs of it go out first.
+            await _ledger.DeliveryCompletion;
+            if (_ledger.HasUndelivered(session.RoomSessionId))
+            {
                 continue;
             }
             var connections = attendance.Connections.Where(c => c.RoomSessionId == session.RoomSessionId).ToList();

@@ -16,6 +16,7 @@ public sealed class RoomSessionGrain(
     [PersistentState("session", StorageNames.Grains)] IPersistentState<RoomSessionState> state,
     ITenantAttendanceSettings tenantSettings,
     PersonKeys personKeys,
+    IPersonRecords records,
     [FromKeyedServices(AttendanceClock.Key)] TimeProvider clock,
     AttendanceMetrics metrics,
     StorageWriteGate gate,
@@ -34,7 +35,7 @@ public sealed class RoomSessionGrain(
         _room = RoomKey.Parse(key[..hash]);
         _sessionId = key[(hash + 1)..];
         state.State.RoomSessionId ??= _sessionId;
-        _ledger = new AttendanceLedger(_room.TenantId, _room.RoomName, state.State, state.WriteStateAsync, tenantSettings.For(_room.TenantId), GrainFactory, personKeys, clock, metrics, gate, logger);
+        _ledger = new AttendanceLedger(_room.TenantId, _room.RoomName, state.State, state.WriteStateAsync, tenantSettings.For(_room.TenantId), records, personKeys, clock, metrics, gate, logger);
         Deliver();
         return Task.CompletedTask;
     }

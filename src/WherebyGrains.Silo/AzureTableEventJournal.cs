@@ -35,18 +35,17 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     private const int MaxChunks = 15;
     private const int Writers = 4;
 
-    private readonly TableClient _table;
+    private readonly CreatedTable _table;
     private readonly TimeProvider _clock;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private readonly Lazy<Task[]> _writers;
     private long _sequence;
-    private Task? _created;
 
     /// <summary>A journal in <paramref name="storage"/>'s account.</summary>
     public AzureTableEventJournal(StorageOptions storage, TimeProvider clock)
     {
-        _table = new TableServiceClient(storage.ConnectionString, StorageClients.TableOptions(storage)).GetTableClient(Table);
+        _table = new CreatedTable(new TableServiceClient(storage.ConnectionString, StorageClients.TableOptions(storage)).GetTableClient(Table));
         _clock = clock;
         _writers = new Lazy<Task[]>(() => [.. Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync))]);
     }
@@ -71,10 +70,10 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     /// <summary>Up to <paramref name="max"/> entries written before <paramref name="before"/>, oldest batches first.</summary>
     public async Task<List<JournalEntry>> ReadWrittenBeforeAsync(DateTimeOffset before, int max, CancellationToken cancellationToken)
     {
-        await EnsureTableAsync(cancellationToken);
+        var table = await _table.GetAsync(cancellationToken);
         var entries = new List<JournalEntry>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey lt {PartitionPrefix(before)}");
-        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
         {
             if (Read(entity) is { } evt)
             {
@@ -91,13 +90,14 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     /// <summary>Removes entries applied to their rooms, a transaction per batch (already gone is fine: another silo drained it).</summary>
     public async Task RemoveAsync(IEnumerable<JournalEntry> entries, CancellationToken cancellationToken)
     {
+        var table = await _table.GetAsync(cancellationToken);
         foreach (var batch in entries.GroupBy(e => e.Partition))
         {
             foreach (var chunk in batch.Chunk(MaxBatch))
             {
                 try
                 {
-                    await _table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(e.Partition, e.Row), ETag.All)), cancellationToken);
+                    await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(e.Partition, e.Row), ETag.All)), cancellationToken);
                 }
                 catch (TableTransactionFailedException)
                 {
@@ -106,7 +106,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
                     {
                         try
                         {
-                            await _table.DeleteEntityAsync(e.Partition, e.Row, ETag.All, cancellationToken);
+                            await table.DeleteEntityAsync(e.Partition, e.Row, ETag.All, cancellationToken);
                         }
                         catch (RequestFailedException gone) when (gone.Status == 404)
                         {
@@ -156,7 +156,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
 
     private async Task WriteAsync(List<Pending> batch)
     {
-        await EnsureTableAsync(CancellationToken.None);
+        var table = await _table.GetAsync();
         var partition = $"{PartitionPrefix(_clock.GetUtcNow())}-{_instance}-{Interlocked.Increment(ref _sequence):D10}";
         var actions = new List<TableTransactionAction>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
@@ -170,7 +170,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
             }
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, entity));
         }
-        await _table.SubmitTransactionAsync(actions);
+        await table.SubmitTransactionAsync(actions);
     }
 
     private static WherebyEvent? Read(TableEntity entity)
@@ -189,16 +189,6 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     }
 
     private static string PartitionPrefix(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString("D13", CultureInfo.InvariantCulture);
-
-    private Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        var created = _created;
-        if (created is null || created.IsFaulted || created.IsCanceled)
-        {
-            _created = created = _table.CreateIfNotExistsAsync(cancellationToken);
-        }
-        return created;
-    }
 
     private sealed record Pending(string TenantId, byte[] Json)
     {

@@ -50,6 +50,11 @@ public static class SiloHosting
             builder.Services.AddSingleton<AzureTableEventJournal>();
             builder.Services.AddSingleton<IEventJournal>(sp => sp.GetRequiredService<AzureTableEventJournal>());
             builder.Services.AddHostedService<JournalDrainer>();
+            builder.Services.AddSingleton<IPersonRecords, AzureTablePersonRecords>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IPersonRecords, GrainStoragePersonRecords>();
         }
         builder.Services.AddWebhookIngest();
         builder.Services.AddQueryApi();

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using Orleans.Storage;
+using WherebyGrains.Contracts;
+
+namespace WherebyGrains.Grains;
+
+/// <summary>
+/// Person rows kept as one record per person in the grain storage provider (memory storage, for
+/// benchmarks and tests): read, merged by revision, written back under its ETag, read again when
+/// another room wrote the person meanwhile.
+/// </summary>
+public sealed class GrainStoragePersonRecords(
+    [FromKeyedServices(StorageNames.Grains)] IGrainStorage storage,
+    StorageWriteGate gate) : IPersonRecords
+{
+    private const string StateName = "person";
+    private static readonly GrainType RecordType = GrainType.Create("wg-person-record");
+
+    /// <inheritdoc />
+    public Task WriteAsync(string tenantId, string roomName, IReadOnlyList<PersonHandOff> handOffs) =>
+        Task.WhenAll(handOffs.GroupBy(h => h.PersonKey, StringComparer.Ordinal).Select(person => WritePersonAsync(person.Key, [.. person])));
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<AttendanceRow>> ReadAsync(string personKey) =>
+        [.. (await ReadStateAsync(personKey)).Person.Rows.Values.Select(r => r.Row)];
+
+    private async Task WritePersonAsync(string personKey, List<PersonHandOff> handOffs)
+    {
+        while (true)
+        {
+            var (record, person) = await ReadStateAsync(personKey);
+            if (!Merge(person, handOffs))
+            {
+                return;
+            }
+            using (await gate.EnterAsync())
+            {
+                try
+                {
+                    await storage.WriteStateAsync(StateName, Id(personKey), record);
+                    return;
+                }
+                catch (InconsistentStateException)
+                {
+                    // Another room wrote this person since the read: merge into what it wrote.
+                }
+            }
+        }
+    }
+
+    /// <summary>Upserts rows by (room, session); a row older than the one held is ignored. True when anything changed.</summary>
+    private static bool Merge(PersonState person, List<PersonHandOff> handOffs)
+    {
+        var changed = false;
+        foreach (var handOff in handOffs.OrderBy(h => h.Revision))
+        {
+            var key = handOff.Row.RoomName + "\n" + handOff.Row.RoomSessionId;
+            if (person.Rows.TryGetValue(key, out var held) && (held.Revision > handOff.Revision || held.Row == handOff.Row))
+            {
+                continue;
+            }
+            person.Rows[key] = new PersonSessionRow(handOff.Row, handOff.Revision);
+            changed = true;
+        }
+        return changed;
+    }
+
+    private async Task<(GrainState<PersonState> Record, PersonState Person)> ReadStateAsync(string personKey)
+    {
+        var record = new GrainState<PersonState>(new PersonState());
+        await storage.ReadStateAsync(StateName, Id(personKey), record);
+        var person = record.State ??= new PersonState();
+        return (record, person);
+    }
+
+    private static GrainId Id(string personKey) => GrainId.Create(RecordType, personKey);
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using WherebyGrains.Contracts;
+using WherebyGrains.Grains;
+
+namespace WherebyGrains.Grains.Tests;
+
+/// <summary>Person rows in grain storage (memory), written by rooms on two real silos at once.</summary>
+[Trait("Category", "Cluster")]
+public sealed class GrainStoragePersonRecordsTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    [Fact]
+    public async Task Rooms_on_two_silos_writing_one_person_at_once_lose_no_row_and_an_older_revision_changes_nothing()
+    {
+        var silos = fixture.Cluster.Silos.Select(s => s.SiloHost.Services.GetRequiredService<IPersonRecords>()).ToList();
+        Assert.Equal(2, silos.Count);
+        var person = fixture.PersonKeys.For(ClusterFixture.Tenant, "dana-records");
+
+        // Twenty rooms, half on each silo, all writing the same person's record at once: ETag conflicts, merged.
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            silos[i % 2].WriteAsync(ClusterFixture.Tenant, $"/room-{i}", [HandOff(person, $"/room-{i}", "s1", revision: 10, attended: 60 + i)])));
+        await silos[0].WriteAsync(ClusterFixture.Tenant, "/room-3", [HandOff(person, "/room-3", "s1", revision: 4, attended: 1)]);
+
+        var rows = await fixture.Grains.GetGrain<IPersonGrain>(person).GetAttendanceAsync();
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => ($"/room-{i}", 60.0 + i)).OrderBy(r => r.Item1, StringComparer.Ordinal),
+            rows.Select(r => (r.RoomName, r.AttendedSeconds)).OrderBy(r => r.RoomName, StringComparer.Ordinal));
+    }
+
+    private PersonHandOff HandOff(string person, string room, string session, long revision, double attended) =>
+        new(person, new AttendanceRow
+        {
+            RoomName = room,
+            RoomSessionId = session,
+            SessionStartedAt = fixture.Clock.GetUtcNow(),
+            FirstJoinedAt = fixture.Clock.GetUtcNow(),
+            AttendedSeconds = attended,
+            Connections = 1,
+            AttendanceRatio = 0,
+        }, revision);
+}

@@ -1,0 +1,105 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using WherebyGrains.Contracts;
+using WherebyGrains.Grains;
+using WherebyGrains.ServiceDefaults;
+
+namespace WherebyGrains.Silo.Tests;
+
+/// <summary>People's rows in the Azure Table against a real Azurite: batches per room, the person index, revisions, awkward keys.</summary>
+[Trait("Category", "Integration")]
+public sealed class PersonRecordsTests : AzuriteTest
+{
+    private static readonly PersonKeys Keys = new("person-records-test");
+    private static readonly DateTimeOffset Start = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task A_room_writes_hundreds_of_people_at_once_and_each_reads_back_their_own_rows_from_every_room()
+    {
+        var records = NewRecords();
+        var people = Enumerable.Range(0, 250).Select(i => $"student-{i}").ToList();
+
+        await records.WriteAsync(SiloFactory.Tenant, "/class", [.. people.Select(p => HandOff(p, "/class", "s1", 1, attended: 600))]);
+        await records.WriteAsync(SiloFactory.Tenant, "/office-hours", [HandOff("student-7", "/office-hours", "s9", 1, attended: 120)]);
+
+        var student7 = await records.ReadAsync(Keys.For(SiloFactory.Tenant, "student-7"));
+        Assert.Equal([("/class", "s1", 600.0), ("/office-hours", "s9", 120.0)],
+            student7.Select(r => (r.RoomName, r.RoomSessionId, r.AttendedSeconds)).OrderBy(r => r.RoomName, StringComparer.Ordinal));
+        foreach (var other in people.Where(p => p != "student-7").Take(20))
+        {
+            Assert.Equal("/class", Assert.Single(await records.ReadAsync(Keys.For(SiloFactory.Tenant, other))).RoomName);
+        }
+        Assert.Empty(await records.ReadAsync(Keys.For(SiloFactory.Tenant, "nobody")));
+        Assert.Empty(await records.ReadAsync(Keys.For("globex", "student-7")));
+    }
+
+    [Fact]
+    public async Task The_newest_revision_of_a_row_wins_and_a_later_write_replaces_it()
+    {
+        var records = NewRecords();
+        var person = Keys.For(SiloFactory.Tenant, "alice");
+
+        // The live row and the ended one in the same round, in either order.
+        await records.WriteAsync(SiloFactory.Tenant, "/revisions", [HandOff("alice", "/revisions", "s1", 5, attended: 300, ended: true), HandOff("alice", "/revisions", "s1", 2, attended: 0)]);
+        Assert.Equal((300.0, true), Single(await records.ReadAsync(person)));
+
+        // A late event changed the row: the next round writes it again.
+        await records.WriteAsync(SiloFactory.Tenant, "/revisions", [HandOff("alice", "/revisions", "s1", 9, attended: 420, ended: true)]);
+        Assert.Equal((420.0, true), Single(await records.ReadAsync(person)));
+
+        static (double, bool) Single(IReadOnlyList<AttendanceRow> rows) => (Assert.Single(rows).AttendedSeconds, rows[0].SessionEndedAt is not null);
+    }
+
+    [Fact]
+    public async Task Room_names_and_session_ids_with_characters_table_keys_refuse_are_stored_as_they_are()
+    {
+        var records = NewRecords();
+        const string room = "/a#b?c\\d";
+        const string session = "s/1#\t?";
+
+        await records.WriteAsync(SiloFactory.Tenant, room, [HandOff("bob", room, session, 1, attended: 60)]);
+
+        var row = Assert.Single(await records.ReadAsync(Keys.For(SiloFactory.Tenant, "bob")));
+        Assert.Equal((room, session), (row.RoomName, row.RoomSessionId));
+    }
+
+    [Fact]
+    public async Task A_person_is_indexed_once_per_room_however_many_sessions_they_attend()
+    {
+        var records = NewRecords();
+        for (var session = 0; session < 3; session++)
+        {
+            await records.WriteAsync(SiloFactory.Tenant, "/weekly", [HandOff("carol", "/weekly", $"s{session}", 1, attended: 60)]);
+        }
+
+        Assert.Equal(3, (await records.ReadAsync(Keys.For(SiloFactory.Tenant, "carol"))).Count);
+        var table = new TableClient(Azurite.ConnectionString, AzureTablePersonRecords.Table);
+        var index = table.QueryAsync<TableEntity>(e => e.PartitionKey.CompareTo("p_") >= 0 && e.PartitionKey.CompareTo("p`") < 0, cancellationToken: TestContext.Current.CancellationToken);
+        var entries = new List<TableEntity>();
+        await foreach (var entry in index)
+        {
+            entries.Add(entry);
+        }
+        Assert.Single(entries);
+    }
+
+    private AzureTablePersonRecords NewRecords() => new(
+        new StorageOptions { ConnectionString = Azurite.ConnectionString },
+        new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<AttendanceRow>>(),
+        StorageWriteGate.Unbounded);
+
+    private static PersonHandOff HandOff(string person, string room, string session, long revision, double attended, bool ended = false) =>
+        new(Keys.For(SiloFactory.Tenant, person), new AttendanceRow
+        {
+            RoomName = room,
+            RoomSessionId = session,
+            SessionStartedAt = Start,
+            SessionEndedAt = ended ? Start.AddHours(1) : null,
+            FirstJoinedAt = Start,
+            LastLeftAt = ended ? Start.AddMinutes(attended / 60) : null,
+            AttendedSeconds = attended,
+            Connections = 1,
+            AttendanceRatio = ended ? attended / 3600 : 0,
+        }, revision);
+}
