@@ -61,12 +61,15 @@ start_azurite() {
   for p in "$azurite_port" $((azurite_port + 1)) $((azurite_port + 2)); do
     port_open "$p" && fail "port $p is already in use: is another Azurite running? Stop it, or set WHEREBY_AZURITE_PORT."
   done
-  say "starting Azurite (data in $data/azurite) ..."
+  # WHEREBY_AZURITE_IN_MEMORY=1 (measurements only): nothing on disk, so no pauses to save it.
+  local persistence=(--location "$data/azurite")
+  [ "${WHEREBY_AZURITE_IN_MEMORY:-}" = 1 ] && persistence=(--inMemoryPersistence)
+  say "starting Azurite (${persistence[*]}) ..."
   # Its own session: a Ctrl-C or a signal to our process group reaches only the script, which
   # stops the silos before Azurite (a silo stopping without its storage cannot say goodbye).
   setsid node "$root/.tools/azurite/node_modules/azurite/dist/src/azurite.js" \
     --silent --disableTelemetry --skipApiVersionCheck --loose \
-    --location "$data/azurite" \
+    "${persistence[@]}" \
     --blobHost 127.0.0.1 --blobPort "$azurite_port" \
     --queueHost 127.0.0.1 --queuePort $((azurite_port + 1)) \
     --tableHost 127.0.0.1 --tablePort $((azurite_port + 2)) \

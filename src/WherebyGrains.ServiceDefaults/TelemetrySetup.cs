@@ -42,7 +42,8 @@ public static class TelemetrySetup
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("wherebygrains", serviceInstanceId: Environment.MachineName))
             .WithMetrics(metrics => metrics
-                .AddMeter(Telemetry.Name, OrleansMeter)
+                // System.Net.Http: the silo's outgoing requests are storage requests (rate, latency, errors).
+                .AddMeter(Telemetry.Name, OrleansMeter, "System.Net.Http")
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter())

@@ -32,22 +32,40 @@ public sealed record LoadResult(string Label, int Operations, int Errors, double
     /// <summary>Operations per second.</summary>
     public double PerSecond => Operations / Seconds;
 
+    /// <summary>The server's outgoing HTTP requests (storage) per operation, when counted.</summary>
+    public double? StorageRequestsPerOperation { get; init; }
+
     /// <summary>Appends this result as a JSON line to <paramref name="file"/>.</summary>
     public void AppendTo(string file) => File.AppendAllText(file, JsonSerializer.Serialize(this) + "\n");
 
-    /// <summary>Runs <paramref name="operation"/> <paramref name="count"/> times with <paramref name="concurrency"/> in flight.</summary>
-    public static async Task<LoadResult> MeasureAsync(string label, int count, int concurrency, Func<int, Task<bool>> operation)
+    /// <summary>
+    /// Runs <paramref name="operation"/> <paramref name="count"/> times with up to
+    /// <paramref name="concurrency"/> in flight: as fast as they complete, or, with a
+    /// <paramref name="rate"/> per second, each at its scheduled time (an open loop: latency counts
+    /// from the scheduled time, so time spent waiting for a free slot is not hidden).
+    /// </summary>
+    public static async Task<LoadResult> MeasureAsync(string label, int count, int concurrency, Func<int, Task<bool>> operation, double rate = 0)
     {
         var latencies = new double[count];
         var errors = 0;
         var next = -1;
         var watch = Stopwatch.StartNew();
+        var origin = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < count)
             {
                 var started = Stopwatch.GetTimestamp();
+                if (rate > 0)
+                {
+                    started = origin + (long)(i / rate * Stopwatch.Frequency);
+                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), started);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait);
+                    }
+                }
                 var ok = false;
                 try
                 {
@@ -71,7 +89,7 @@ public sealed record LoadResult(string Label, int Operations, int Errors, double
 
 /// <summary>
 /// Sends distinct signed events as fast as the server takes them (a closed loop of
-/// <c>--concurrency</c> requests in flight), pre-signed so that the client's own HMAC is not measured.
+/// <c>--concurrency</c> requests in flight) or at a steady <c>--rate</c>, pre-signed so that the client's own HMAC is not measured.
 /// </summary>
 public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
 {
@@ -93,8 +111,11 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
         [CommandOption("--rooms <N>"), Description("Over how many rooms they are spread.")]
         public int Rooms { get; init; } = 500;
 
-        [CommandOption("--concurrency <N>"), Description("Requests in flight.")]
+        [CommandOption("--concurrency <N>"), Description("Requests in flight (at most, with --rate).")]
         public int Concurrency { get; init; } = 32;
+
+        [CommandOption("--rate <N>"), Description("Events per second, sent on schedule whatever the answers' pace (latency then includes any wait for a slot); default: as fast as answered.")]
+        public double Rate { get; init; }
 
         [CommandOption("--event-type <TYPE>"), Description("With --shape people: the event type sent (room.client.knocked creates no connection, so no person: idle rooms).")]
         public string EventType { get; init; } = "room.client.joined";
@@ -107,6 +128,9 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
 
         [CommandOption("--results <FILE>"), Description("Append the result as a JSON line here.")]
         public string? Results { get; init; }
+
+        [CommandOption("--count-storage-requests <SECONDS>"), Description("Also count the server's storage requests per event (from its /metrics), including the work that follows for this many seconds after the last answer (write-behind, hand-offs, journal clean-up).")]
+        public int? CountStorageRequests { get; init; }
     }
 
     /// <inheritdoc />
@@ -120,6 +144,7 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
             .ToArray();
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency }) { BaseAddress = new Uri(settings.Url), Timeout = TimeSpan.FromSeconds(10) };
+        var requestsBefore = settings.CountStorageRequests is null ? 0 : await OutgoingRequestsAsync(http, cancellationToken);
         var result = await LoadResult.MeasureAsync(settings.Label, settings.Events, settings.Concurrency, async i =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, settings.Path) { Content = new ByteArrayContent(bodies[i].Body) };
@@ -127,10 +152,28 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
             request.Headers.TryAddWithoutValidation("Whereby-Signature", bodies[i].Signature);
             using var response = await http.SendAsync(request, cancellationToken);
             return response.IsSuccessStatusCode;
-        });
+        }, settings.Rate);
+        if (settings.CountStorageRequests is { } settle)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(settle), cancellationToken);
+            var requests = await OutgoingRequestsAsync(http, cancellationToken) - requestsBefore;
+            result = result with { StorageRequestsPerOperation = requests / settings.Events };
+        }
         Report(result, settings.Results);
         // Errors are part of the result (reported, counted), not a failure of the measurement.
         return 0;
+    }
+
+    /// <summary>
+    /// The server's outgoing HTTP requests so far: the count of .NET's <c>http.client.request.duration</c>
+    /// histogram in its Prometheus scrape. The silo's only outgoing HTTP is storage (unless it exports OTLP over HTTP).
+    /// </summary>
+    private static async Task<double> OutgoingRequestsAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var scrape = await http.GetStringAsync("/metrics", cancellationToken);
+        return scrape.Split('\n')
+            .Where(line => line.StartsWith("http_client_request_duration_seconds_count{", StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 
     private static IEnumerable<string> Payloads(Settings settings, string run, DateTimeOffset now)
@@ -155,7 +198,7 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
     public static void Report(LoadResult result, string? file)
     {
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"[bold]{result.Label.EscapeMarkup()}[/]: {result.Operations} in {result.Seconds:F1} s = {result.PerSecond:F0}/s, p50 {result.P50Ms:F1} ms, p99 {result.P99Ms:F1} ms, {result.Errors} errors"));
+            $"[bold]{result.Label.EscapeMarkup()}[/]: {result.Operations} in {result.Seconds:F1} s = {result.PerSecond:F0}/s, p50 {result.P50Ms:F1} ms, p99 {result.P99Ms:F1} ms, {result.Errors} errors{(result.StorageRequestsPerOperation is { } r ? $", {r:F2} storage requests per event" : "")}"));
         if (file is not null)
         {
             result.AppendTo(file);
@@ -225,11 +268,11 @@ public sealed class LoadReportCommand : Command<LoadReportCommand.Settings>
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"# Load results ({DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load generator on the same machine)");
         text.AppendLine();
-        text.AppendLine("| run | events/s | p50 ms | p99 ms | errors |");
-        text.AppendLine("|---|---:|---:|---:|---:|");
+        text.AppendLine("| run | events/s | p50 ms | p99 ms | errors | storage requests per event |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|");
         foreach (var r in results.Values)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Label} | {r.PerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.Errors} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Label} | {r.PerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.Errors} | {(r.StorageRequestsPerOperation is { } q ? q.ToString("F2", CultureInfo.InvariantCulture) : "")} |");
         }
         text.AppendLine();
         void Ratio(string what, string a, string b, double target)
@@ -245,6 +288,14 @@ public sealed class LoadReportCommand : Command<LoadReportCommand.Settings>
         if (results.TryGetValue("3 pipeline durable", out var durable))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"- p99 of (3): {durable.P99Ms:F1} ms (target under 100 ms): {(durable.P99Ms < 100 ? "met" : "missed")}");
+            if (durable.StorageRequestsPerOperation is { } requests)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"- storage requests per event in (3), everything that follows included: {requests:F2} (target about one or fewer): {(requests <= 1.05 ? "met" : "missed")}");
+            }
+        }
+        foreach (var steady in results.Values.Where(r => r.Label.StartsWith("3s ", StringComparison.Ordinal) || r.Label.StartsWith("3m ", StringComparison.Ordinal)))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- p99 of {steady.Label} ({steady.PerSecond:F0}/s): {steady.P99Ms:F1} ms (target under 100 ms): {(steady.P99Ms < 100 ? "met" : "missed")}");
         }
         File.WriteAllText(settings.Output, text.ToString());
         AnsiConsole.Write(new Text(text.ToString()));

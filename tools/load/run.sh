@@ -53,9 +53,24 @@ stop_pid "$silo_pid" 60 "the silo"; silo_pid=""
 
 start_silo WherebyGrains__Storage__Provider=AzureTable
 load --path /webhooks/acme --events 10000 --shape meetings --label warmup >/dev/null
-load --path /webhooks/acme --shape meetings --label "3 pipeline durable"
+# Counted until the work that follows the answers (write-behind, people's rows, journal clean-up) is done.
+load --path /webhooks/acme --shape meetings --label "3 pipeline durable" --count-storage-requests 20
+# Latency below saturation: half of (3)'s rate, sent on schedule.
+steady=$(grep '"Label":"3 pipeline durable"' "$results" | tail -1 | sed -E 's/.*"PerSecond":([0-9.]+).*/\1/' | awk '{ printf "%d", $1 / 2 }')
+load --path /webhooks/acme --shape meetings --events $((events / 2)) --rate "$steady" --label "3s pipeline durable at half its peak rate"
 load --path /webhooks/acme --shape people --events $((events / 4)) --label "3b pipeline durable, every event a new person"
 stop_pid "$silo_pid" 60 "the silo"; silo_pid=""
+
+# The same steady run with Azurite keeping nothing on disk: what remains is this service's tail,
+# not the emulator's pauses to save its database.
+stop_pid "$azurite_pid" 20 "Azurite"; azurite_pid=""
+WHEREBY_AZURITE_IN_MEMORY=1 start_azurite
+start_silo WherebyGrains__Storage__Provider=AzureTable
+load --path /webhooks/acme --events 10000 --shape meetings --label warmup >/dev/null
+load --path /webhooks/acme --shape meetings --events $((events / 2)) --rate "$steady" --label "3m pipeline durable at half its peak rate, Azurite in memory"
+stop_pid "$silo_pid" 60 "the silo"; silo_pid=""
+stop_pid "$azurite_pid" 20 "Azurite"; azurite_pid=""
+start_azurite
 
 simulator storage-upserts --connection-string "$WherebyGrains__Storage__ConnectionString" --count "$events" --concurrency "$concurrency" --results "$results" --label "4 azurite upserts"
 grep -v '"Label":"warmup"' "$results" > "$results.final"
