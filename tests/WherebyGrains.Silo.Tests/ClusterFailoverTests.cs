@@ -71,7 +71,7 @@ public sealed class ClusterFailoverTests
             }
         });
 
-        Assert.True(failed.IsEmpty, $"{failed.Count} deliveries failed after Whereby's retries: {string.Join("\n", failed.Take(5))}\n{cluster.Output}");
+        Assert.True(failed.IsEmpty, $"{failed.Count} deliveries failed after Whereby's retries: {string.Join("\n", failed.Take(5))}\n{cluster.Output}\n{cluster.LogTails()}");
         TestContext.Current.TestOutputHelper?.WriteLine($"signal {signal}: {deliveries.Count} deliveries, answers {string.Join(", ", answered.Select(a => $"{a.Key}×{a.Value}"))}");
 
         // The surviving silo and the query host must both serve the oracle's numbers.
@@ -83,7 +83,7 @@ public sealed class ClusterFailoverTests
                     () => OracleOverHttp.DifferencesAsync(reader, meeting, $"/failover-{meeting.Seed}"),
                     d => d.Count == 0,
                     TimeSpan.FromSeconds(90));
-                Assert.True(differences.Count == 0, $"meeting {meeting}: {string.Join("\n", differences.Take(10))}");
+                Assert.True(differences.Count == 0, $"meeting {meeting}: {string.Join("\n", differences.Take(10))}\n{cluster.LogTails()}");
             }
         }
     }

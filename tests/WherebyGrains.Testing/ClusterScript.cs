@@ -45,6 +45,18 @@ public sealed class ClusterScript : IAsyncDisposable
     /// <summary>The log of silo <paramref name="i"/>.</summary>
     public string SiloLog(int i) => File.ReadAllText(Path.Combine(_data, "logs", $"silo-{i}.log"));
 
+    /// <summary>The last lines of every log the script and its processes wrote (Azurite, silos, query host).</summary>
+    public string LogTails(int lines = 40)
+    {
+        var folder = Path.Combine(_data, "logs");
+        if (!Directory.Exists(folder))
+        {
+            return "(no logs)";
+        }
+        return string.Join('\n', Directory.GetFiles(folder).Order(StringComparer.Ordinal).Select(file =>
+            $"--- {Path.GetFileName(file)} (last {lines} lines) ---\n" + string.Join('\n', File.ReadLines(file).TakeLast(lines))));
+    }
+
     /// <summary>Starts <paramref name="silos"/> silos with <paramref name="environment"/> as configuration.</summary>
     public static async Task<ClusterScript> StartAsync(int silos, IDictionary<string, string> environment)
     {
@@ -95,8 +107,10 @@ public sealed class ClusterScript : IAsyncDisposable
         var exited = script.WaitForExitAsync();
         if (await Task.WhenAny(ready.Task, exited, Task.Delay(ReadyTimeout)) != ready.Task)
         {
+            // The logs go with the data folder: keep their ends in the message.
+            var logs = cluster.LogTails();
             await cluster.DisposeAsync();
-            throw new InvalidOperationException($"cluster.sh did not become ready:\n{cluster.Output}");
+            throw new InvalidOperationException($"cluster.sh did not become ready:\n{cluster.Output}\n{logs}");
         }
         return cluster;
     }
