@@ -52,7 +52,7 @@ load --path /webhooks/acme --shape people --label "2b pipeline memory, every eve
 stop_pid "$silo_pid" 60 "the silo"; silo_pid=""
 
 start_silo WherebyGrains__Storage__Provider=AzureTable
-load --path /webhooks/acme --events 10000 --shape meetings --label warmup >/dev/null
+load --path /webhooks/acme --events 20000 --shape meetings --label warmup >/dev/null
 # Counted until the work that follows the answers (write-behind, people's rows, journal clean-up) is done.
 load --path /webhooks/acme --shape meetings --label "3 pipeline durable" --count-storage-requests 20
 # Latency below saturation: half of (3)'s rate, sent on schedule.
@@ -66,7 +66,7 @@ stop_pid "$silo_pid" 60 "the silo"; silo_pid=""
 stop_pid "$azurite_pid" 20 "Azurite"; azurite_pid=""
 WHEREBY_AZURITE_IN_MEMORY=1 start_azurite
 start_silo WherebyGrains__Storage__Provider=AzureTable
-load --path /webhooks/acme --events 10000 --shape meetings --label warmup >/dev/null
+load --path /webhooks/acme --events 20000 --shape meetings --label warmup >/dev/null
 load --path /webhooks/acme --shape meetings --events $((events / 2)) --rate "$steady" --label "3m pipeline durable at half its peak rate, Azurite in memory"
 stop_pid "$silo_pid" 60 "the silo"; silo_pid=""
 stop_pid "$azurite_pid" 20 "Azurite"; azurite_pid=""
