@@ -17,6 +17,13 @@ public interface IRoomGrain : IGrainWithStringKey
     Task<IngestOutcome> RecordAsync(WherebyEvent evt);
 
     /// <summary>
+    /// Records events the journal holds, as <see cref="RecordAsync"/> does each, in one call and
+    /// sharing one write; completes once all are durable here (the journal may then drop them).
+    /// </summary>
+    [Alias("RecordJournaled")]
+    Task RecordJournaledAsync(IReadOnlyList<WherebyEvent> events);
+
+    /// <summary>
     /// Holds one event at once and writes it to the room's record shortly after, together with
     /// others (write-behind): for callers that make the event durable themselves (the journal)
     /// before they acknowledge it.

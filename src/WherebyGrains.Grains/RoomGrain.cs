@@ -73,6 +73,9 @@ public sealed partial class RoomGrain(
     }
 
     /// <inheritdoc />
+    public Task RecordJournaledAsync(IReadOnlyList<WherebyEvent> events) => Task.WhenAll(events.Select(RecordAsync));
+
+    /// <inheritdoc />
     public async Task<ApplyOutcome> ApplyAsync(WherebyEvent evt)
     {
         if (await ArchivedOutcomeAsync(evt) is { } archived)

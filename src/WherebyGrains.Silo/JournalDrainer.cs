@@ -29,16 +29,21 @@ internal sealed partial class JournalDrainer(AzureTableEventJournal journal, IGr
                 var entries = await journal.ReadWrittenBeforeAsync(clock.GetUtcNow() - Age, Page, stoppingToken);
                 read = entries.Count;
                 var applied = new ConcurrentBag<JournalEntry>();
-                await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = stoppingToken }, async (entry, token) =>
+                // One call per room for all of its entries: they share the room's write.
+                var rooms = entries.GroupBy(e => new RoomKey(e.TenantId, e.Event.RoomName));
+                await Parallel.ForEachAsync(rooms, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = stoppingToken }, async (room, token) =>
                 {
                     try
                     {
-                        await grains.GetGrain<IRoomGrain>(new RoomKey(entry.TenantId, entry.Event.RoomName).ToString()).RecordAsync(entry.Event).WaitAsync(ApplyTimeout, token);
-                        applied.Add(entry);
+                        await grains.GetGrain<IRoomGrain>(room.Key.ToString()).RecordJournaledAsync([.. room.Select(e => e.Event)]).WaitAsync(ApplyTimeout, token);
+                        foreach (var entry in room)
+                        {
+                            applied.Add(entry);
+                        }
                     }
                     catch (Exception e) when (!token.IsCancellationRequested)
                     {
-                        LogNotYet(e, entry.TenantId, entry.Event.Id);
+                        LogNotYet(e, room.Count(), room.Key.TenantId);
                     }
                 });
                 await journal.RemoveAsync(applied, stoppingToken);
@@ -69,8 +74,8 @@ internal sealed partial class JournalDrainer(AzureTableEventJournal journal, IGr
     [LoggerMessage(Level = LogLevel.Debug, Message = "Drained {Count} journal entries: their rooms hold them durably")]
     private partial void LogApplied(int count);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Journal entry {EventId} of tenant {TenantId} not applied yet; retried")]
-    private partial void LogNotYet(Exception exception, string tenantId, string eventId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Count} journal entries of one room of tenant {TenantId} not applied yet; retried")]
+    private partial void LogNotYet(Exception exception, int count, string tenantId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The journal could not be read or cleared; retried")]
     private partial void LogJournalUnreadable(Exception exception);
