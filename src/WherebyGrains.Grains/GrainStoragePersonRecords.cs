@@ -15,6 +15,7 @@ public sealed class GrainStoragePersonRecords(
     StorageWriteGate gate) : IPersonRecords
 {
     private const string StateName = "person";
+    private const int MaxAttempts = 10;
     private static readonly GrainType RecordType = GrainType.Create("wg-person-record");
 
     /// <inheritdoc />
@@ -27,7 +28,9 @@ public sealed class GrainStoragePersonRecords(
 
     private async Task WritePersonAsync(string personKey, List<PersonHandOff> handOffs)
     {
-        while (true)
+        // Conflicts need rooms writing one person at the same instant: a few attempts settle them;
+        // past that the caller's outbox keeps the rows for its next delivery.
+        for (var attempt = 1; ; attempt++)
         {
             var (record, person) = await ReadStateAsync(personKey);
             if (!Merge(person, handOffs))
@@ -41,7 +44,7 @@ public sealed class GrainStoragePersonRecords(
                     await storage.WriteStateAsync(StateName, Id(personKey), record);
                     return;
                 }
-                catch (InconsistentStateException)
+                catch (InconsistentStateException) when (attempt < MaxAttempts)
                 {
                     // Another room wrote this person since the read: merge into what it wrote.
                 }

@@ -31,6 +31,9 @@ public sealed class AzureTablePersonRecords : IPersonRecords
 
     private const int MaxBatch = 100;
 
+    // A person of many rooms is read a few partitions at a time, not all at once.
+    private const int RoomsReadAtOnce = 8;
+
     // Index entries this silo wrote (or found), so that it writes each once; a bound keeps a
     // long-running silo's memory flat (forgetting costs one idempotent upsert).
     private const int MaxRemembered = 1_000_000;
@@ -90,21 +93,20 @@ public sealed class AzureTablePersonRecords : IPersonRecords
         {
             rooms.Add(entry.RowKey);
         }
-        var perRoom = await Task.WhenAll(rooms.Select(async room =>
+        var rows = new ConcurrentBag<AttendanceRow>();
+        await Parallel.ForEachAsync(rooms, new ParallelOptions { MaxDegreeOfParallelism = RoomsReadAtOnce }, async (room, cancellationToken) =>
         {
-            var rows = new List<AttendanceRow>();
             // Every row of the person in the room: keys from "{person}_" up to (not including) "{person}`".
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RoomPartition(tenantId, room)} and RowKey gt {person + "_"} and RowKey lt {person + "`"}");
-            await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["Row"]))
+            await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["Row"], cancellationToken: cancellationToken))
             {
                 if (entity.GetBinary("Row") is { } bytes && _serializer.Deserialize(bytes) is { } row)
                 {
                     rows.Add(row);
                 }
             }
-            return rows;
-        }));
-        return [.. perRoom.SelectMany(rows => rows)];
+        });
+        return [.. rows];
     }
 
     private async Task WriteAsync<T>(TableClient table, Func<TableClient, Task<T>> write)
