@@ -4,7 +4,7 @@ using System.Text;
 namespace WherebyGrains.Contracts;
 
 /// <summary>
-/// Person grain keys: <c>{tenantId}/{hex of HMAC-SHA256(secret, tenantId + "\n" + personId)}</c>.
+/// Person keys (person grain ids; their hex part also keys people's rows in storage): <c>{tenantId}/{hex of HMAC-SHA256(secret, tenantId + "\n" + personId)}</c>.
 /// A keyed hash, not a plain one, so that a log reader cannot test guesses of an externalId.
 /// The secret must stay the same for the life of the data: changing it orphans every person's history.
 /// </summary>

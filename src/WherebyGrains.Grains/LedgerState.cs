@@ -18,14 +18,14 @@ public class LedgerState
     /// </summary>
     [Id(1)] public Dictionary<string, ulong> HandedOff { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Hand-offs written but not yet acknowledged by their person grain.</summary>
+    /// <summary>Hand-offs computed but not yet durable in the people's rows (<see cref="IPersonRecords"/>).</summary>
     [Id(2)] public List<PersonHandOff> Outbox { get; set; } = [];
 
-    /// <summary>Grows with every change; orders hand-offs so that a person grain never goes backwards.</summary>
+    /// <summary>Grows with every change; orders hand-offs so that a person's row never goes backwards.</summary>
     [Id(3)] public long Revision { get; set; }
 }
 
-/// <summary>One row for one person grain, waiting to be delivered.</summary>
+/// <summary>One person's row, waiting to be written to the people's rows.</summary>
 [GenerateSerializer, Immutable, Alias("wg.PersonHandOff")]
 public sealed record PersonHandOff(
     [property: Id(0)] string PersonKey,

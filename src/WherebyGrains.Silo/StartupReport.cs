@@ -48,7 +48,7 @@ internal sealed partial class StartupReport(
     private partial void LogNoTenant();
 
     [LoggerMessage(Level = LogLevel.Warning, Message =
-        "WherebyGrains:Privacy:PersonKeySecret is the built-in development value: person grain keys can be recomputed by anyone who reads the source. Set a secret of your own before the first event (changing it later orphans every person's history).")]
+        "WherebyGrains:Privacy:PersonKeySecret is the built-in development value: person keys (grain ids, storage keys) can be recomputed by anyone who reads the source. Set a secret of your own before the first event (changing it later orphans every person's history).")]
     private partial void LogDevelopmentPersonKey();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Tenants configured: {TenantIds}")]
