@@ -34,7 +34,7 @@ public sealed class AzureTablePersonRecords : IPersonRecords
     // A person of many rooms is read a few partitions at a time, not all at once.
     private const int RoomsReadAtOnce = 8;
 
-    // Index entries this silo wrote (or found), so that it writes each once; a bound keeps a
+    // Index entries this silo has written, so that it writes each once; a bound keeps a
     // long-running silo's memory flat (forgetting costs one idempotent upsert).
     private const int MaxRemembered = 1_000_000;
 
