@@ -19,12 +19,6 @@ public sealed class StateWriteBatcher(Func<Task> write, StorageWriteGate gate)
     private Flight? _inFlight;
     private Task<Flight>? _starting;
 
-    /// <summary>A batcher that starts a write as soon as none is in flight.</summary>
-    public StateWriteBatcher(Func<Task> write)
-        : this(write, StorageWriteGate.Unbounded)
-    {
-    }
-
     /// <summary>The number of writes started, for tests and metrics.</summary>
     public long WritesStarted { get; private set; }
 

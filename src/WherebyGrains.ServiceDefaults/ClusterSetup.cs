@@ -1,5 +1,4 @@
 using System.Net;
-using Azure.Data.Tables;
 using Orleans.Configuration;
 using Orleans.Hosting;
 
@@ -21,7 +20,7 @@ public static class ClusterSetup
 
         silo.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (cluster.ServiceId, cluster.ClusterId));
         silo.ConfigureEndpoints(AdvertisedAddress(cluster.AdvertisedIPAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
-        silo.UseAzureStorageClustering(o => o.TableServiceClient = Tables(storage));
+        silo.UseAzureStorageClustering(o => o.TableServiceClient = StorageClients.Tables(storage));
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             o.ProbeTimeout = cluster.ProbeTimeout;
@@ -40,7 +39,7 @@ public static class ClusterSetup
             return client.UseLocalhostClustering(cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
         }
         client.Configure<ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (cluster.ServiceId, cluster.ClusterId));
-        client.UseAzureStorageClustering(o => o.TableServiceClient = Tables(storage));
+        client.UseAzureStorageClustering(o => o.TableServiceClient = StorageClients.Tables(storage));
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         return client;
     }
@@ -50,6 +49,4 @@ public static class ClusterSetup
         configured.Equals("auto", StringComparison.OrdinalIgnoreCase)
             ? Dns.GetHostAddresses(Dns.GetHostName()).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
             : IPAddress.Parse(configured);
-
-    private static TableServiceClient Tables(StorageOptions storage) => new(storage.ConnectionString, StorageClients.TableOptions(storage));
 }

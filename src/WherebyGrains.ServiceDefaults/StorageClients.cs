@@ -13,15 +13,16 @@ public static class StorageClients
     public const string RemindersTable = "WherebyGrainsReminders";
 
     /// <summary>
-    /// Whereby waits 5 s for an answer: fail a storage call fast and let Whereby's retry (after
-    /// our 503) do the waiting, rather than retrying here past its timeout.
+    /// For the acknowledgement path (journal, clustering, readiness). Whereby waits 5 s for an
+    /// answer: fail a storage call fast and let Whereby's retry (after our 503) do the waiting,
+    /// rather than retrying here past its timeout.
     /// </summary>
-    public static TableClientOptions TableOptions(StorageOptions storage) => TableOptions(storage.RequestTimeout);
+    public static TableServiceClient Tables(StorageOptions storage) => new(storage.ConnectionString, Options(storage.RequestTimeout));
 
-    /// <summary>For grain state, written behind the journal: <see cref="StorageOptions.StateRequestTimeout"/>.</summary>
-    public static TableClientOptions StateTableOptions(StorageOptions storage) => TableOptions(storage.StateRequestTimeout);
+    /// <summary>For what is written behind the journal (grain state, people's rows, reminders): <see cref="StorageOptions.StateRequestTimeout"/>.</summary>
+    public static TableServiceClient StateTables(StorageOptions storage) => new(storage.ConnectionString, Options(storage.StateRequestTimeout));
 
-    private static TableClientOptions TableOptions(TimeSpan timeout)
+    private static TableClientOptions Options(TimeSpan timeout)
     {
         var options = new TableClientOptions();
         options.Retry.Mode = RetryMode.Fixed;

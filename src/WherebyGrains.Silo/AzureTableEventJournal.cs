@@ -45,7 +45,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     /// <summary>A journal in <paramref name="storage"/>'s account.</summary>
     public AzureTableEventJournal(StorageOptions storage, TimeProvider clock)
     {
-        _table = new CreatedTable(new TableServiceClient(storage.ConnectionString, StorageClients.TableOptions(storage)).GetTableClient(Table));
+        _table = new CreatedTable(StorageClients.Tables(storage).GetTableClient(Table));
         _clock = clock;
         _writers = new Lazy<Task[]>(() => [.. Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync))]);
     }

@@ -46,7 +46,7 @@ public sealed class AzureTablePersonRecords : IPersonRecords
     /// <summary>Rows in <paramref name="storage"/>'s account, written through <paramref name="gate"/>.</summary>
     public AzureTablePersonRecords(StorageOptions storage, Serializer<AttendanceRow> serializer, StorageWriteGate gate)
     {
-        _table = new CreatedTable(new TableServiceClient(storage.ConnectionString, StorageClients.StateTableOptions(storage)).GetTableClient(Table));
+        _table = new CreatedTable(StorageClients.StateTables(storage).GetTableClient(Table));
         _serializer = serializer;
         _gate = gate;
     }
@@ -63,17 +63,18 @@ public sealed class AzureTablePersonRecords : IPersonRecords
             .Select(g => (Key: g.Key, HandOff: g.MaxBy(h => h.Revision)!))
             .ToList();
         var unindexed = rows.Select(r => r.HandOff.PersonKey).Distinct(StringComparer.Ordinal)
-            .Where(person => !_indexed.ContainsKey(person + "\n" + room))
+            .Select(person => (Person: person, Remembered: person + "\n" + room))
+            .Where(p => !_indexed.ContainsKey(p.Remembered))
             .ToList();
 
-        var indexWrites = unindexed.Select(async person =>
+        var indexWrites = unindexed.Select(async p =>
         {
-            await WriteAsync(table, t => t.UpsertEntityAsync(new TableEntity(PersonPartition(person), room), TableUpdateMode.Replace));
+            await WriteAsync(table, t => t.UpsertEntityAsync(new TableEntity(PersonPartition(p.Person), room), TableUpdateMode.Replace));
             if (_indexed.Count >= MaxRemembered)
             {
                 _indexed.Clear();
             }
-            _indexed[person + "\n" + room] = true;
+            _indexed[p.Remembered] = true;
         });
         var rowWrites = rows.Chunk(MaxBatch).Select(chunk => chunk.Length == 1
             // A transaction of one costs more than a plain upsert (multipart request and answer).

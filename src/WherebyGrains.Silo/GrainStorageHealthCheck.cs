@@ -11,7 +11,7 @@ namespace WherebyGrains.Silo;
 internal sealed class GrainStorageHealthCheck(StorageOptions storage) : IHealthCheck
 {
     private readonly TableServiceClient? _tables =
-        storage.Provider == StorageProvider.AzureTable ? new TableServiceClient(storage.ConnectionString, StorageClients.TableOptions(storage)) : null;
+        storage.Provider == StorageProvider.AzureTable ? StorageClients.Tables(storage) : null;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

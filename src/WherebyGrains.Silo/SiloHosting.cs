@@ -1,5 +1,4 @@
 using WherebyGrains.Contracts;
-using Azure.Data.Tables;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using WherebyGrains.Api.Configuration;
@@ -109,13 +108,13 @@ public static class SiloHosting
 
         orleans.UseAzureTableReminderService(options => options.Configure(o =>
         {
-            o.TableServiceClient = new TableServiceClient(storage.ConnectionString, StorageClients.StateTableOptions(storage));
+            o.TableServiceClient = StorageClients.StateTables(storage);
             o.TableName = StorageClients.RemindersTable;
         }));
 
         orleans.AddAzureTableGrainStorage(StorageNames.Grains, options => options.Configure<IServiceProvider>((o, services) =>
         {
-            o.TableServiceClient = new TableServiceClient(storage.ConnectionString, StorageClients.StateTableOptions(storage));
+            o.TableServiceClient = StorageClients.StateTables(storage);
             o.TableName = StorageClients.GrainStateTable;
             // Orleans' binary format: compact, fast, and version-tolerant through [Id] members.
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>());

@@ -10,12 +10,12 @@ public sealed class StateWriteBatcherTests
 {
     private readonly Queue<TaskCompletionSource> _writes = new();
 
-    private StateWriteBatcher NewBatcher() => new(() =>
+    private StateWriteBatcher NewBatcher(StorageWriteGate? gate = null) => new(() =>
     {
         var write = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _writes.Enqueue(write);
         return write.Task;
-    });
+    }, gate ?? StorageWriteGate.Unbounded);
 
     [Fact]
     public async Task Changes_made_while_a_write_is_in_flight_share_the_next_write()
@@ -89,12 +89,7 @@ public sealed class StateWriteBatcherTests
     {
         var gate = new StorageWriteGate(1);
         var held = await gate.EnterAsync();
-        var batcher = new StateWriteBatcher(() =>
-        {
-            var write = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _writes.Enqueue(write);
-            return write.Task;
-        }, gate);
+        var batcher = NewBatcher(gate);
 
         var first = batcher.WhenDurableAsync(batcher.MarkChanged());
         var second = batcher.WhenDurableAsync(batcher.MarkChanged());
