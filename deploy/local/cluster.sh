@@ -2,7 +2,8 @@
 # A local cluster: Azurite, N silos clustered over Azure Table, and the client query host.
 #   deploy/local/cluster.sh 3
 # Silo i serves HTTP on 127.0.0.1:$((WHEREBY_BASE_PORT + i - 1)) (base 5080) and writes its pid to
-# .data/cluster/silo-i.pid; the query host serves on WHEREBY_BASE_PORT + 10. Configuration comes
+# .data/cluster/silo-i.pid; the query host serves on WHEREBY_BASE_PORT + 10. Silo i's Orleans ports
+# are 11111 and 30000 (gateway) + WHEREBY_ORLEANS_PORT_OFFSET (default 0) + i - 1. Configuration comes
 # from the environment as for up.sh. SIGTERM (or Ctrl-C) stops everything, silos gracefully.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -33,11 +34,16 @@ export WherebyGrains__Orleans__Clustering=AzureTable
 
 for i in $(seq 1 "$count"); do
   port=$((base + i - 1))
+  silo_port=$((11111 + ${WHEREBY_ORLEANS_PORT_OFFSET:-0} + i - 1))
+  gateway_port=$((30000 + ${WHEREBY_ORLEANS_PORT_OFFSET:-0} + i - 1))
   port_open "$port" && fail "port $port is already in use: set WHEREBY_BASE_PORT to another base."
+  for p in "$silo_port" "$gateway_port"; do
+    port_open "$p" && fail "Orleans port $p is already in use: set WHEREBY_ORLEANS_PORT_OFFSET to move silo and gateway ports."
+  done
   say "starting silo $i on http://127.0.0.1:$port ..."
   (cd "$silo_bin" && ASPNETCORE_URLS="http://127.0.0.1:$port" \
-     WherebyGrains__Orleans__SiloPort=$((11111 + ${WHEREBY_ORLEANS_PORT_OFFSET:-0} + i - 1)) \
-     WherebyGrains__Orleans__GatewayPort=$((30000 + ${WHEREBY_ORLEANS_PORT_OFFSET:-0} + i - 1)) \
+     WherebyGrains__Orleans__SiloPort=$silo_port \
+     WherebyGrains__Orleans__GatewayPort=$gateway_port \
      exec setsid dotnet WherebyGrains.Silo.dll >"$data/logs/silo-$i.log" 2>&1) &
   pids+=($!)
   echo "${pids[-1]}" > "$data/cluster/silo-$i.pid"

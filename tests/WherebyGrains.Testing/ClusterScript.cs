@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text;
 
 namespace WherebyGrains.Testing;
@@ -62,7 +61,7 @@ public sealed class ClusterScript : IAsyncDisposable
     {
         var data = Path.Combine(Path.GetTempPath(), "wherebygrains-cluster-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
-        var basePort = FreeBlock(11);
+        var basePort = FreePort.Block(11, lowest: 14000);
         var info = new ProcessStartInfo("bash")
         {
             RedirectStandardOutput = true,
@@ -73,8 +72,9 @@ public sealed class ClusterScript : IAsyncDisposable
         info.ArgumentList.Add(silos.ToString());
         info.Environment["WHEREBY_DATA_DIR"] = data;
         info.Environment["WHEREBY_BASE_PORT"] = basePort.ToString();
-        info.Environment["WHEREBY_AZURITE_PORT"] = FreeBlock(3).ToString();
-        info.Environment["WHEREBY_ORLEANS_PORT_OFFSET"] = (FreeBlock(silos, 12000) - 11111).ToString();
+        info.Environment["WHEREBY_AZURITE_PORT"] = FreePort.Block(3, lowest: 14000).ToString();
+        // cluster.sh puts silo i's ports at 11111 + offset + i - 1 and its gateway at 30000 + offset + i - 1.
+        info.Environment["WHEREBY_ORLEANS_PORT_OFFSET"] = FreePort.Offset(silos, [11111, 30000], maxOffset: 2700).ToString();
         info.Environment["WHEREBY_SKIP_BUILD"] = "1";
         info.Environment["WHEREBY_CONFIGURATION"] = RepoPaths.BuildConfiguration;
         info.Environment["WherebyGrains__Orleans__ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8];
@@ -156,33 +156,4 @@ public sealed class ClusterScript : IAsyncDisposable
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Signal(int pid, int signal);
-
-    /// <summary>The first of <paramref name="count"/> consecutive free ports.</summary>
-    private static int FreeBlock(int count, int from = 20000)
-    {
-        var random = new Random();
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var start = from + random.Next(0, 20000);
-            if (Enumerable.Range(start, count).All(IsFree))
-            {
-                return start;
-            }
-        }
-        throw new InvalidOperationException($"No {count} consecutive free ports found.");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(System.Net.IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 }
