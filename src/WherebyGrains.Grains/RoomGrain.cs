@@ -53,7 +53,10 @@ public sealed partial class RoomGrain(
     {
         _key = RoomKey.Parse(this.GetPrimaryKeyString());
         _ledger = new AttendanceLedger(_key.TenantId, _key.RoomName, state.State, PersistAsync, tenantSettings.For(_key.TenantId), records, personKeys, clock, metrics, gate, logger);
-        _reminderRegistered = await this.GetReminder(MaintenanceReminder) is not null;
+        // A room that has never written its record (nearly every activation under load: a new
+        // meeting) skips the reminder read. It can have a reminder only if it crashed between
+        // registering one and its first write; that reminder's first tick says so (below).
+        _reminderRegistered = state.RecordExists && await this.GetReminder(MaintenanceReminder) is not null;
 
         // Reconcile: a session may have ended (by inference) while no activation was here to see it.
         _ledger.StartDelivery();
@@ -294,7 +297,12 @@ public sealed partial class RoomGrain(
     }
 
     /// <inheritdoc />
-    public Task ReceiveReminder(string reminderName, TickStatus status) => MaintainAsync();
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // It exists, whatever activation guessed: maintenance unregisters it when nothing needs it.
+        _reminderRegistered = true;
+        return MaintainAsync();
+    }
 
     /// <summary>
     /// What happens without new events: sessions ending by inference (hand-offs to persons),

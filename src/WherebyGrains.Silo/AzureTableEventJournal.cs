@@ -19,9 +19,11 @@ public sealed record JournalEntry(string Partition, string Row, string TenantId,
 
 /// <summary>
 /// The journal in an Azure Table, written by group commit: events that arrive together (from any
-/// room) are written as one entity-group transaction, one partition per batch
-/// (<c>{unix ms}-{silo}-{sequence}</c>, so that age is a key range), up to 100 events a request.
-/// A few batches are in flight at once; while they are, the next one fills.
+/// room) are written as one entity-group transaction, up to 100 events a request. A few batches
+/// are in flight at once (one per writer); while they are, the next one fills. A writer's batches
+/// of one second share a partition (<c>{second, unix ms}-{silo}-{writer}</c>, so that age is a key
+/// range; rows <c>{batch}-{index}</c>), so that clean-up removes up to 100 entries a transaction
+/// however small the batches were.
 /// </summary>
 public sealed class AzureTableEventJournal : IEventJournal, IDisposable
 {
@@ -34,6 +36,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     private const int ChunkBytes = 60 * 1024;
     private const int MaxChunks = 15;
     private const int Writers = 4;
+    private static readonly TimeSpan PartitionWindow = TimeSpan.FromSeconds(1);
 
     private readonly CreatedTable _table;
     private readonly TimeProvider _clock;
@@ -47,7 +50,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     {
         _table = new CreatedTable(StorageClients.Tables(storage).GetTableClient(Table));
         _clock = clock;
-        _writers = new Lazy<Task[]>(() => [.. Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync))]);
+        _writers = new Lazy<Task[]>(() => [.. Enumerable.Range(0, Writers).Select(writer => Task.Run(() => WriteLoopAsync(writer)))]);
     }
 
     /// <inheritdoc />
@@ -87,30 +90,25 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         return entries;
     }
 
-    /// <summary>Removes entries applied to their rooms, a transaction per batch (already gone is fine: another silo drained it).</summary>
+    /// <summary>Removes entries applied to their rooms, a transaction per partition and 100 entries (already gone is fine: another silo drained it).</summary>
     public async Task RemoveAsync(IEnumerable<JournalEntry> entries, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken);
-        foreach (var batch in entries.GroupBy(e => e.Partition))
+        foreach (var partition in entries.GroupBy(e => e.Partition))
         {
-            foreach (var chunk in batch.Chunk(MaxBatch))
+            foreach (var chunk in partition.Chunk(MaxBatch))
             {
                 try
                 {
-                    await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(e.Partition, e.Row), ETag.All)), cancellationToken);
+                    await table.SubmitTransactionAsync(chunk.Select(Delete), cancellationToken);
                 }
                 catch (TableTransactionFailedException)
                 {
-                    // One of them was gone: remove the others one by one.
-                    foreach (var e in chunk)
+                    // Some were gone: remove what is left of them, still together.
+                    var left = await ExistingAsync(table, partition.Key, chunk, cancellationToken);
+                    if (left.Count > 0)
                     {
-                        try
-                        {
-                            await table.DeleteEntityAsync(e.Partition, e.Row, ETag.All, cancellationToken);
-                        }
-                        catch (RequestFailedException gone) when (gone.Status == 404)
-                        {
-                        }
+                        await table.SubmitTransactionAsync(left.Select(Delete), cancellationToken);
                     }
                 }
             }
@@ -120,7 +118,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     /// <inheritdoc />
     public void Dispose() => _queue.Writer.TryComplete();
 
-    private async Task WriteLoopAsync()
+    private async Task WriteLoopAsync(int writer)
     {
         var batch = new List<Pending>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
@@ -138,7 +136,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
             }
             try
             {
-                await WriteAsync(batch);
+                await WriteAsync(writer, batch);
                 foreach (var pending in batch)
                 {
                     pending.Written.TrySetResult();
@@ -154,14 +152,17 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         }
     }
 
-    private async Task WriteAsync(List<Pending> batch)
+    private async Task WriteAsync(int writer, List<Pending> batch)
     {
         var table = await _table.GetAsync();
-        var partition = $"{PartitionPrefix(_clock.GetUtcNow())}-{_instance}-{Interlocked.Increment(ref _sequence):D10}";
+        var now = _clock.GetUtcNow();
+        var window = now.AddTicks(-(now.UtcTicks % PartitionWindow.Ticks));
+        var partition = $"{PartitionPrefix(window)}-{_instance}-{writer}";
+        var sequence = Interlocked.Increment(ref _sequence);
         var actions = new List<TableTransactionAction>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
-            var entity = new TableEntity(partition, i.ToString("D3", CultureInfo.InvariantCulture)) { ["Tenant"] = batch[i].TenantId };
+            var entity = new TableEntity(partition, $"{sequence:D10}-{i:D3}") { ["Tenant"] = batch[i].TenantId };
             var json = batch[i].Json;
             for (var chunk = 0; chunk * ChunkBytes < json.Length; chunk++)
             {
@@ -171,6 +172,19 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, entity));
         }
         await table.SubmitTransactionAsync(actions);
+    }
+
+    private static TableTransactionAction Delete(JournalEntry entry) =>
+        new(TableTransactionActionType.Delete, new TableEntity(entry.Partition, entry.Row), ETag.All);
+
+    private static async Task<List<JournalEntry>> ExistingAsync(TableClient table, string partition, JournalEntry[] entries, CancellationToken cancellationToken)
+    {
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            existing.Add(entity.RowKey);
+        }
+        return [.. entries.Where(e => existing.Contains(e.Row))];
     }
 
     private static WherebyEvent? Read(TableEntity entity)

@@ -1,8 +1,12 @@
 using System.Collections.Concurrent;
 using System.IO.Hashing;
 using System.Text;
+using System.Threading.Channels;
 using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
 using Orleans.Serialization;
+using Orleans.Storage;
 using WherebyGrains.Contracts;
 using WherebyGrains.Grains;
 using WherebyGrains.ServiceDefaults;
@@ -10,24 +14,38 @@ using WherebyGrains.ServiceDefaults;
 namespace WherebyGrains.Silo;
 
 /// <summary>
-/// People's rows in an Azure Table, laid out so that a room writes them in batches and nobody
-/// reads before writing:
+/// People's rows in an Azure Table, laid out so that writes go in batches and nobody reads before
+/// writing:
 /// <list type="bullet">
 /// <item>a row per person and session in its room's partition (<c>r_{tenant}_{room hash}</c>,
 /// row <c>{person hash}_{session hash}</c>): the rows a room hands off together go as
 /// entity-group transactions of up to 100;</item>
-/// <item>an index entry per person and room (<c>p_{tenant}_{person hash}</c>, row
-/// <c>{room hash}</c>): written once per person and room (this silo remembers what it wrote), it
-/// tells a person's report which room partitions to read.</item>
+/// <item>an index entry per person and room, which tells a person's report which room partitions
+/// to read: in one of <see cref="IndexBuckets"/> partitions of the tenant
+/// (<c>i_{tenant}_{bucket}</c>, row <c>{person hash}_{room hash}</c>), so that the entries of
+/// every room of the silo gathered over <see cref="IndexGather"/> share transactions. Each is
+/// written once per silo (it remembers what it wrote).</item>
 /// </list>
 /// Rows are written blindly (upsert): one writer at a time per session, in revision order (see
 /// <see cref="IPersonRecords"/>), so the last write is the newest. Keys hold hashes only: person
 /// keys are already keyed hashes, room names and session ids may hold characters keys cannot.
 /// </summary>
-public sealed class AzureTablePersonRecords : IPersonRecords
+public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
 {
     /// <summary>The table.</summary>
     public const string Table = "WherebyGrainsPeople";
+
+    /// <summary>
+    /// Index partitions per tenant. Each takes Azure's 2,000 entities/s per partition, so a tenant
+    /// takes about 16,000 new person-room pairs a second; a person's report reads one.
+    /// </summary>
+    public const int IndexBuckets = 8;
+
+    /// <summary>
+    /// How long index entries gather before they are written. Rows wait for their entries, but no
+    /// acknowledgement does: the events are already in the journal.
+    /// </summary>
+    public static readonly TimeSpan IndexGather = TimeSpan.FromMilliseconds(200);
 
     private const int MaxBatch = 100;
 
@@ -38,17 +56,36 @@ public sealed class AzureTablePersonRecords : IPersonRecords
     // long-running silo's memory flat (forgetting costs one idempotent upsert).
     private const int MaxRemembered = 1_000_000;
 
+    // Where person grains kept people's rows (PersonGrain's [PersistentState("person")]) before rooms wrote them here.
+    private const string PersonGrainType = "person";
+    private const string PersonGrainState = "person";
+
     private readonly CreatedTable _table;
     private readonly Serializer<AttendanceRow> _serializer;
     private readonly StorageWriteGate _gate;
+    private readonly TimeProvider _clock;
+    private readonly IGrainStorage? _personGrains;
     private readonly ConcurrentDictionary<string, bool> _indexed = new(StringComparer.Ordinal);
+    private readonly Channel<IndexEntry> _index = Channel.CreateUnbounded<IndexEntry>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lazy<Task> _indexWriter;
 
     /// <summary>Rows in <paramref name="storage"/>'s account, written through <paramref name="gate"/>.</summary>
-    public AzureTablePersonRecords(StorageOptions storage, Serializer<AttendanceRow> serializer, StorageWriteGate gate)
+    /// <param name="storage">The storage account.</param>
+    /// <param name="serializer">Serializes the rows.</param>
+    /// <param name="gate">Bounds the silo's storage writes.</param>
+    /// <param name="clock">Times the gathering of index entries.</param>
+    /// <param name="personGrains">
+    /// The grain storage where person grains kept people's rows before rooms wrote them here
+    /// (releases up to the group-commit journal): still read, so that an upgrade keeps them.
+    /// </param>
+    public AzureTablePersonRecords(StorageOptions storage, Serializer<AttendanceRow> serializer, StorageWriteGate gate, TimeProvider clock, [FromKeyedServices(StorageNames.Grains)] IGrainStorage? personGrains)
     {
         _table = new CreatedTable(StorageClients.StateTables(storage).GetTableClient(Table));
         _serializer = serializer;
         _gate = gate;
+        _clock = clock;
+        _personGrains = personGrains;
+        _indexWriter = new Lazy<Task>(() => Task.Run(WriteIndexLoopAsync));
     }
 
     /// <inheritdoc />
@@ -62,20 +99,8 @@ public sealed class AzureTablePersonRecords : IPersonRecords
         var rows = handOffs.GroupBy(h => RowKey(h.PersonKey, h.Row.RoomSessionId), StringComparer.Ordinal)
             .Select(g => (Key: g.Key, HandOff: g.MaxBy(h => h.Revision)!))
             .ToList();
-        var unindexed = rows.Select(r => r.HandOff.PersonKey).Distinct(StringComparer.Ordinal)
-            .Select(person => (Person: person, Remembered: person + "\n" + room))
-            .Where(p => !_indexed.ContainsKey(p.Remembered))
-            .ToList();
-
-        var indexWrites = unindexed.Select(async p =>
-        {
-            await WriteAsync(table, t => t.UpsertEntityAsync(new TableEntity(PersonPartition(p.Person), room), TableUpdateMode.Replace));
-            if (_indexed.Count >= MaxRemembered)
-            {
-                _indexed.Clear();
-            }
-            _indexed[p.Remembered] = true;
-        });
+        var indexWrites = rows.Select(r => r.HandOff.PersonKey).Distinct(StringComparer.Ordinal)
+            .Select(person => IndexAsync(person, room));
         var rowWrites = rows.Chunk(MaxBatch).Select(chunk => chunk.Length == 1
             // A transaction of one costs more than a plain upsert (multipart request and answer).
             ? WriteAsync(table, t => t.UpsertEntityAsync(Entity(partition, chunk[0].Key, chunk[0].HandOff), TableUpdateMode.Replace))
@@ -90,24 +115,114 @@ public sealed class AzureTablePersonRecords : IPersonRecords
         var table = await _table.GetAsync();
         var (tenantId, person) = Split(personKey);
         var rooms = new List<string>();
-        await foreach (var entry in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {PersonPartition(personKey)}"), select: ["RowKey"]))
+        var index = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {IndexPartition(tenantId, person)} and RowKey gt {person + "_"} and RowKey lt {person + "`"}");
+        await foreach (var entry in table.QueryAsync<TableEntity>(index, select: ["RowKey"]))
         {
-            rooms.Add(entry.RowKey);
+            rooms.Add(entry.RowKey[(person.Length + 1)..]);
         }
-        var rows = new ConcurrentBag<AttendanceRow>();
+        var rows = new ConcurrentDictionary<(string Room, string Session), (AttendanceRow Row, long Revision)>();
         await Parallel.ForEachAsync(rooms, new ParallelOptions { MaxDegreeOfParallelism = RoomsReadAtOnce }, async (room, cancellationToken) =>
         {
             // Every row of the person in the room: keys from "{person}_" up to (not including) "{person}`".
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RoomPartition(tenantId, room)} and RowKey gt {person + "_"} and RowKey lt {person + "`"}");
-            await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["Row"], cancellationToken: cancellationToken))
+            await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["Row", "Revision"], cancellationToken: cancellationToken))
             {
                 if (entity.GetBinary("Row") is { } bytes && _serializer.Deserialize(bytes) is { } row)
                 {
-                    rows.Add(row);
+                    rows[(row.RoomName, row.RoomSessionId)] = (row, entity.GetInt64("Revision") ?? 0);
                 }
             }
         });
-        return [.. rows];
+        await AddFromPersonGrainAsync(personKey, rows);
+        return [.. rows.Values.Select(r => r.Row)];
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _index.Writer.TryComplete();
+
+    /// <summary>
+    /// Rows a person grain wrote before rooms wrote here: a session's row is the one with the newer
+    /// revision (a room that hands off again after the upgrade writes here).
+    /// </summary>
+    private async Task AddFromPersonGrainAsync(string personKey, ConcurrentDictionary<(string Room, string Session), (AttendanceRow Row, long Revision)> rows)
+    {
+        if (_personGrains is null)
+        {
+            return;
+        }
+        var record = new GrainState<PersonState>(new PersonState());
+        await _personGrains.ReadStateAsync(PersonGrainState, GrainId.Create(PersonGrainType, personKey), record);
+        foreach (var held in record.State?.Rows.Values ?? Enumerable.Empty<PersonSessionRow>())
+        {
+            var key = (held.Row.RoomName, held.Row.RoomSessionId);
+            if (!rows.TryGetValue(key, out var newer) || newer.Revision < held.Revision)
+            {
+                rows[key] = (held.Row, held.Revision);
+            }
+        }
+    }
+
+    /// <summary>Queues the person's index entry for the room unless this silo wrote it already; completes once it is durable.</summary>
+    private Task IndexAsync(string personKey, string room)
+    {
+        var (tenantId, person) = Split(personKey);
+        var entry = new IndexEntry(IndexPartition(tenantId, person), $"{person}_{room}");
+        if (_indexed.ContainsKey(entry.Remembered))
+        {
+            return Task.CompletedTask;
+        }
+        _ = _indexWriter.Value;
+        return _index.Writer.TryWrite(entry) ? entry.Written.Task : Task.FromException(new ObjectDisposedException(nameof(AzureTablePersonRecords)));
+    }
+
+    /// <summary>Group commit: what the silo's rooms queue within a gathering goes out together, a transaction per partition.</summary>
+    private async Task WriteIndexLoopAsync()
+    {
+        var round = new List<IndexEntry>();
+        while (await _index.Reader.WaitToReadAsync())
+        {
+            await Task.Delay(IndexGather, _clock);
+            round.Clear();
+            while (_index.Reader.TryRead(out var entry))
+            {
+                round.Add(entry);
+            }
+            var writes = round.GroupBy(e => e.Partition, StringComparer.Ordinal)
+                .SelectMany(partition => partition.GroupBy(e => e.Row, StringComparer.Ordinal).Chunk(MaxBatch).Select(chunk => (partition.Key, Rows: chunk)))
+                .Select(batch => WriteIndexBatchAsync(batch.Key, batch.Rows));
+            await Task.WhenAll(writes);
+        }
+    }
+
+    /// <summary>Writes one partition's entries (each row once) and completes everyone who waits for them; never throws.</summary>
+    private async Task WriteIndexBatchAsync(string partition, IGrouping<string, IndexEntry>[] rows)
+    {
+        try
+        {
+            var table = await _table.GetAsync();
+            await (rows.Length == 1
+                ? WriteAsync(table, t => t.UpsertEntityAsync(new TableEntity(partition, rows[0].Key), TableUpdateMode.Replace))
+                : WriteAsync(table, t => t.SubmitTransactionAsync(rows.Select(r =>
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, r.Key))))));
+        }
+        catch (Exception e)
+        {
+            foreach (var entry in rows.SelectMany(r => r))
+            {
+                entry.Written.TrySetException(e);
+            }
+            return;
+        }
+        if (_indexed.Count >= MaxRemembered)
+        {
+            _indexed.Clear();
+        }
+        foreach (var entry in rows.SelectMany(r => r))
+        {
+            _indexed[entry.Remembered] = true;
+            entry.Written.TrySetResult();
+        }
     }
 
     private async Task WriteAsync<T>(TableClient table, Func<TableClient, Task<T>> write)
@@ -126,11 +241,9 @@ public sealed class AzureTablePersonRecords : IPersonRecords
 
     private static string RoomPartition(string tenantId, string roomHash) => $"r_{tenantId}_{roomHash}";
 
-    private static string PersonPartition(string personKey)
-    {
-        var (tenantId, person) = Split(personKey);
-        return $"p_{tenantId}_{person}";
-    }
+    /// <summary>The person's index partition: a bucket by the first hex digit of their hash.</summary>
+    private static string IndexPartition(string tenantId, string person) =>
+        $"i_{tenantId}_{Convert.ToInt32(person[..1], 16) % IndexBuckets}";
 
     private static string RowKey(string personKey, string roomSessionId) => $"{Split(personKey).Person}_{Hash(roomSessionId)}";
 
@@ -142,4 +255,12 @@ public sealed class AzureTablePersonRecords : IPersonRecords
     }
 
     private static string Hash(string text) => Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>An index entry waiting to be written; <see cref="Remembered"/> is what the silo remembers once it is.</summary>
+    private sealed record IndexEntry(string Partition, string Row)
+    {
+        public string Remembered => Partition + "\n" + Row;
+
+        public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }

@@ -42,6 +42,19 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
     }
 
     [Fact]
+    public async Task A_reminder_left_by_a_room_that_never_wrote_its_record_removes_itself_on_its_first_tick()
+    {
+        // A room that crashed between registering its reminder and its first write: no record (so
+        // activation does not look for a reminder), but a reminder. Its tick must still clean up.
+        var id = ((Orleans.Runtime.IAddressable)Room("/orphan-reminder")).GetGrainId();
+        var reminders = fixture.Grains.GetGrain<IReminderPlanterGrain>(0);
+        await reminders.PlantAsync(id, "maintenance", TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        Assert.True(await reminders.ExistsAsync(id, "maintenance"));
+
+        Assert.False(await Eventually.Async(() => reminders.ExistsAsync(id, "maintenance"), exists => !exists));
+    }
+
+    [Fact]
     public async Task A_closed_session_moves_to_its_own_record_and_a_late_event_for_it_lands_there()
     {
         const string name = "/archive";

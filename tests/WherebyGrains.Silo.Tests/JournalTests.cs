@@ -29,6 +29,25 @@ public sealed class JournalTests : AzuriteTest
     }
 
     [Fact]
+    public async Task Entries_another_silo_removed_meanwhile_do_not_keep_the_rest_from_being_removed()
+    {
+        using var journal = NewJournal();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await Task.WhenAll(Enumerable.Range(0, 30).Select(i => journal.AppendAsync(SiloFactory.Tenant, Event($"r{i}", "/race", at), TestContext.Current.CancellationToken)));
+        var read = await journal.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, TestContext.Current.CancellationToken);
+        Assert.Equal(30, read.Count);
+
+        // Another silo drained every third entry first.
+        using (var other = NewJournal())
+        {
+            await other.RemoveAsync(read.Where((_, i) => i % 3 == 0), TestContext.Current.CancellationToken);
+        }
+        await journal.RemoveAsync(read, TestContext.Current.CancellationToken);
+
+        Assert.Empty(await journal.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task An_event_that_reached_only_the_journal_reaches_its_room_and_leaves_the_journal()
     {
         // As if a silo died after journaling (and acknowledging) the event, before its room wrote it.

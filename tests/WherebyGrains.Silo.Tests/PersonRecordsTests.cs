@@ -1,6 +1,8 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
 using Orleans.Serialization;
+using Orleans.Storage;
 using WherebyGrains.Contracts;
 using WherebyGrains.Grains;
 using WherebyGrains.ServiceDefaults;
@@ -74,20 +76,62 @@ public sealed class PersonRecordsTests : AzuriteTest
         }
 
         Assert.Equal(3, (await records.ReadAsync(Keys.For(SiloFactory.Tenant, "carol"))).Count);
+        Assert.Single(await IndexEntriesAsync());
+    }
+
+    [Fact]
+    public async Task Index_entries_of_many_rooms_written_at_once_land_in_the_tenants_few_index_partitions()
+    {
+        var records = NewRecords();
+
+        // Forty rooms hand off at once, five people each: their entries share a gathering.
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(room => records.WriteAsync(SiloFactory.Tenant, $"/tutorial-{room}",
+            [.. Enumerable.Range(0, 5).Select(p => HandOff($"tutee-{room}-{p}", $"/tutorial-{room}", "s1", 1, attended: 60))])));
+
+        var entries = await IndexEntriesAsync();
+        Assert.Equal(200, entries.Count);
+        Assert.InRange(entries.Select(e => e.PartitionKey).Distinct().Count(), 2, AzureTablePersonRecords.IndexBuckets);
+        Assert.Equal("/tutorial-17", Assert.Single(await records.ReadAsync(Keys.For(SiloFactory.Tenant, "tutee-17-3"))).RoomName);
+    }
+
+    [Fact]
+    public async Task Rows_a_person_grain_kept_before_rooms_wrote_here_are_still_read_and_a_newer_revision_wins()
+    {
+        // What releases before rooms wrote people's rows kept: the person grain's state in grain storage.
+        await using var silo = new SiloFactory(Azurite.ConnectionString);
+        var person = Keys.For(SiloFactory.Tenant, "erin");
+        var held = new PersonState();
+        held.Rows["/old\ns1"] = new PersonSessionRow(HandOff("erin", "/old", "s1", 7, attended: 300, ended: true).Row, 7);
+        held.Rows["/both\ns2"] = new PersonSessionRow(HandOff("erin", "/both", "s2", 3, attended: 100).Row, 3);
+        await silo.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains).WriteStateAsync("person", GrainId.Create("person", person), new GrainState<PersonState>(held));
+
+        // Those grains were PersonGrain, as the reader is now: the same grain type.
+        Assert.Equal("person", ((IAddressable)silo.Grains.GetGrain<IPersonGrain>(person)).GetGrainId().Type.ToString());
+
+        var records = silo.Services.GetRequiredService<IPersonRecords>();
+        await records.WriteAsync(SiloFactory.Tenant, "/both", [HandOff("erin", "/both", "s2", 4, attended: 900, ended: true)]);
+
+        Assert.Equal([("/both", 900.0), ("/old", 300.0)],
+            (await records.ReadAsync(person)).Select(r => (r.RoomName, r.AttendedSeconds)).OrderBy(r => r.RoomName, StringComparer.Ordinal));
+    }
+
+    private async Task<List<TableEntity>> IndexEntriesAsync()
+    {
         var table = new TableClient(Azurite.ConnectionString, AzureTablePersonRecords.Table);
-        var index = table.QueryAsync<TableEntity>(e => e.PartitionKey.CompareTo("p_") >= 0 && e.PartitionKey.CompareTo("p`") < 0, cancellationToken: TestContext.Current.CancellationToken);
         var entries = new List<TableEntity>();
-        await foreach (var entry in index)
+        await foreach (var entry in table.QueryAsync<TableEntity>(e => e.PartitionKey.CompareTo("i_") >= 0 && e.PartitionKey.CompareTo("i`") < 0, cancellationToken: TestContext.Current.CancellationToken))
         {
             entries.Add(entry);
         }
-        Assert.Single(entries);
+        return entries;
     }
 
     private AzureTablePersonRecords NewRecords() => new(
         new StorageOptions { ConnectionString = Azurite.ConnectionString },
         new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<AttendanceRow>>(),
-        StorageWriteGate.Unbounded);
+        StorageWriteGate.Unbounded,
+        TimeProvider.System,
+        personGrains: null);
 
     private static PersonHandOff HandOff(string person, string room, string session, long revision, double attended, bool ended = false) =>
         new(Keys.For(SiloFactory.Tenant, person), new AttendanceRow
