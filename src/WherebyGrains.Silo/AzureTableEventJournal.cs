@@ -10,12 +10,14 @@ using WherebyGrains.ServiceDefaults;
 
 namespace WherebyGrains.Silo;
 
-/// <summary>One event in the journal, with where it is stored.</summary>
-/// <param name="Partition">Its partition: one batch.</param>
-/// <param name="Row">Its row in the batch.</param>
+/// <summary>One event in the journal, with where it is stored and who wrote it when.</summary>
+/// <param name="Partition">Its partition: a writer's second.</param>
+/// <param name="Row">Its row in the partition.</param>
 /// <param name="TenantId">The tenant.</param>
 /// <param name="Event">The event.</param>
-public sealed record JournalEntry(string Partition, string Row, string TenantId, WherebyEvent Event);
+/// <param name="Silo">The silo that wrote it (<c>SiloAddress.ToParsableString()</c>); null for entries of releases that did not say.</param>
+/// <param name="WrittenAt">When its partition began (its second).</param>
+public sealed record JournalEntry(string Partition, string Row, string TenantId, WherebyEvent Event, string? Silo, DateTimeOffset WrittenAt);
 
 /// <summary>
 /// The journal in an Azure Table, written by group commit: events that arrive together (from any
@@ -45,13 +47,20 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     private readonly Lazy<Task[]> _writers;
     private long _sequence;
 
-    /// <summary>A journal in <paramref name="storage"/>'s account.</summary>
-    public AzureTableEventJournal(StorageOptions storage, TimeProvider clock)
+    /// <summary>A journal in <paramref name="storage"/>'s account, written by <paramref name="silo"/>.</summary>
+    /// <param name="storage">The storage account.</param>
+    /// <param name="clock">Dates the batches.</param>
+    /// <param name="silo">This silo (<c>SiloAddress.ToParsableString()</c>), kept with each entry so that drainers leave a live silo's entries to it.</param>
+    public AzureTableEventJournal(StorageOptions storage, TimeProvider clock, string silo)
     {
         _table = new CreatedTable(StorageClients.Tables(storage).GetTableClient(Table));
         _clock = clock;
+        Silo = silo;
         _writers = new Lazy<Task[]>(() => [.. Enumerable.Range(0, Writers).Select(writer => Task.Run(() => WriteLoopAsync(writer)))]);
     }
+
+    /// <summary>The silo this journal writes for.</summary>
+    public string Silo { get; }
 
     /// <inheritdoc />
     public Task AppendAsync(string tenantId, WherebyEvent evt, CancellationToken cancellationToken)
@@ -70,8 +79,11 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         return pending.Written.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Up to <paramref name="max"/> entries written before <paramref name="before"/>, oldest batches first.</summary>
-    public async Task<List<JournalEntry>> ReadWrittenBeforeAsync(DateTimeOffset before, int max, CancellationToken cancellationToken)
+    /// <summary>
+    /// Up to <paramref name="max"/> entries written before <paramref name="before"/>, oldest batches
+    /// first; of those, only the ones <paramref name="take"/> accepts (all when null).
+    /// </summary>
+    public async Task<List<JournalEntry>> ReadWrittenBeforeAsync(DateTimeOffset before, int max, Func<JournalEntry, bool>? take, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken);
         var entries = new List<JournalEntry>();
@@ -80,7 +92,12 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         {
             if (Read(entity) is { } evt)
             {
-                entries.Add(new JournalEntry(entity.PartitionKey, entity.RowKey, entity.GetString("Tenant") ?? "", evt));
+                var writtenAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(entity.PartitionKey.AsSpan(0, 13), CultureInfo.InvariantCulture));
+                var entry = new JournalEntry(entity.PartitionKey, entity.RowKey, entity.GetString("Tenant") ?? "", evt, entity.GetString("Silo"), writtenAt);
+                if (take is null || take(entry))
+                {
+                    entries.Add(entry);
+                }
             }
             if (entries.Count >= max)
             {
@@ -162,7 +179,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         var actions = new List<TableTransactionAction>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
-            var entity = new TableEntity(partition, $"{sequence:D10}-{i:D3}") { ["Tenant"] = batch[i].TenantId };
+            var entity = new TableEntity(partition, $"{sequence:D10}-{i:D3}") { ["Tenant"] = batch[i].TenantId, ["Silo"] = Silo };
             var json = batch[i].Json;
             for (var chunk = 0; chunk * ChunkBytes < json.Length; chunk++)
             {

@@ -7,13 +7,23 @@ namespace WherebyGrains.Silo;
 /// Applies journal entries to their rooms and removes them once the rooms' own records hold them.
 /// Only entries older than <see cref="Age"/> are looked at: by then a live room has written them
 /// itself (write-behind), so applying is a dedupe that confirms durability; after a crash, or when
-/// a room was unreachable, it is how the events reach their rooms. Every silo drains; rooms dedupe,
-/// and the rules are order-free, so an entry applied twice or late is harmless.
+/// a room was unreachable, it is how the events reach their rooms. Each silo drains what it wrote
+/// and what silos that membership no longer counts as alive wrote (see <see cref="Drains"/>), so
+/// that N silos do not each apply and delete every entry. Rooms dedupe, and the rules are
+/// order-free, so an entry applied twice or late is harmless.
 /// </summary>
-internal sealed partial class JournalDrainer(AzureTableEventJournal journal, IGrainFactory grains, TimeProvider clock, ILogger<JournalDrainer> logger) : BackgroundService
+internal sealed partial class JournalDrainer(
+    AzureTableEventJournal journal,
+    IGrainFactory grains,
+    IClusterMembershipService membership,
+    TimeProvider clock,
+    ILogger<JournalDrainer> logger) : BackgroundService
 {
     /// <summary>How old an entry is before it is drained: several write-behind periods.</summary>
     public static readonly TimeSpan Age = TimeSpan.FromSeconds(15);
+
+    /// <summary>How old an entry is before any silo drains it, even one whose writer is alive (a writer that cannot).</summary>
+    public static readonly TimeSpan Stale = TimeSpan.FromMinutes(2);
 
     private const int Page = 500;
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
@@ -26,7 +36,12 @@ internal sealed partial class JournalDrainer(AzureTableEventJournal journal, IGr
             var read = 0;
             try
             {
-                var entries = await journal.ReadWrittenBeforeAsync(clock.GetUtcNow() - Age, Page, stoppingToken);
+                var now = clock.GetUtcNow();
+                var alive = membership.CurrentSnapshot.Members.Values
+                    .Where(m => m.Status is not (SiloStatus.Dead or SiloStatus.None))
+                    .Select(m => m.SiloAddress.ToParsableString())
+                    .ToHashSet(StringComparer.Ordinal);
+                var entries = await journal.ReadWrittenBeforeAsync(now - Age, Page, e => Drains(e, journal.Silo, alive, now - Stale), stoppingToken);
                 read = entries.Count;
                 var applied = new ConcurrentBag<JournalEntry>();
                 // One call per room for all of its entries: they share the room's write.
@@ -70,6 +85,14 @@ internal sealed partial class JournalDrainer(AzureTableEventJournal journal, IGr
             }
         }
     }
+
+    /// <summary>
+    /// Whether the silo <paramref name="me"/> drains <paramref name="entry"/>: its own; those of a
+    /// silo not among <paramref name="alive"/> (dead, gone, or an entry that does not say); and any
+    /// written before <paramref name="staleBefore"/>, whoever wrote it.
+    /// </summary>
+    internal static bool Drains(JournalEntry entry, string me, IReadOnlySet<string> alive, DateTimeOffset staleBefore) =>
+        entry.Silo is null || entry.Silo == me || !alive.Contains(entry.Silo) || entry.WrittenAt < staleBefore;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Drained {Count} journal entries: their rooms hold them durably")]
     private partial void LogApplied(int count);

@@ -17,7 +17,7 @@ public sealed class JournalTests : AzuriteTest
         var events = Enumerable.Range(0, 60).Select(i => Event($"e{i}", "/journal", at, metadata: i == 7 ? new string('m', 150_000) : null)).ToList();
 
         await Task.WhenAll(events.Select(e => journal.AppendAsync(SiloFactory.Tenant, e, TestContext.Current.CancellationToken)));
-        var read = await journal.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, TestContext.Current.CancellationToken);
+        var read = await journal.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, take: null, TestContext.Current.CancellationToken);
 
         Assert.Equal(events.OrderBy(e => e.Id), read.Select(r => r.Event).OrderBy(e => e.Id));
         Assert.All(read, r => Assert.Equal(SiloFactory.Tenant, r.TenantId));
@@ -25,7 +25,7 @@ public sealed class JournalTests : AzuriteTest
         Assert.InRange(read.Select(r => r.Partition).Distinct().Count(), 1, 20);
 
         await journal.RemoveAsync(read, TestContext.Current.CancellationToken);
-        Assert.Empty(await journal.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, TestContext.Current.CancellationToken));
+        Assert.Empty(await journal.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, take: null, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class JournalTests : AzuriteTest
         using var journal = NewJournal();
         var at = DateTimeOffset.UtcNow.AddMinutes(-5);
         await Task.WhenAll(Enumerable.Range(0, 30).Select(i => journal.AppendAsync(SiloFactory.Tenant, Event($"r{i}", "/race", at), TestContext.Current.CancellationToken)));
-        var read = await journal.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, TestContext.Current.CancellationToken);
+        var read = await journal.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, take: null, TestContext.Current.CancellationToken);
         Assert.Equal(30, read.Count);
 
         // Another silo drained every third entry first.
@@ -44,7 +44,40 @@ public sealed class JournalTests : AzuriteTest
         }
         await journal.RemoveAsync(read, TestContext.Current.CancellationToken);
 
-        Assert.Empty(await journal.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, TestContext.Current.CancellationToken));
+        Assert.Empty(await journal.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, take: null, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_silo_drains_its_own_entries_and_a_dead_silos_but_leaves_a_live_silos_to_it()
+    {
+        using var a = NewJournal("10.0.0.1:11111@1");
+        using var b = NewJournal("10.0.0.2:11111@1");
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await a.AppendAsync(SiloFactory.Tenant, Event("from-a", "/drain", at), TestContext.Current.CancellationToken);
+        await b.AppendAsync(SiloFactory.Tenant, Event("from-b", "/drain", at), TestContext.Current.CancellationToken);
+        var everything = await a.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, take: null, TestContext.Current.CancellationToken);
+        Assert.Equal([("from-a", a.Silo), ("from-b", b.Silo)], everything.Select(e => (e.Event.Id, e.Silo)).OrderBy(e => e.Id));
+        Assert.All(everything, e => Assert.InRange(e.WrittenAt, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow));
+
+        var staleBefore = DateTimeOffset.UtcNow - JournalDrainer.Stale;
+        async Task<string[]> DrainedByA(IReadOnlySet<string> alive) =>
+            [.. (await a.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, e => JournalDrainer.Drains(e, a.Silo, alive, staleBefore), TestContext.Current.CancellationToken))
+                .Select(e => e.Event.Id).Order()];
+
+        Assert.Equal(["from-a"], await DrainedByA(new HashSet<string> { a.Silo, b.Silo }));
+        Assert.Equal(["from-a", "from-b"], await DrainedByA(new HashSet<string> { a.Silo }));
+    }
+
+    [Fact]
+    public void An_entry_that_does_not_say_who_wrote_it_or_is_stale_is_drained_by_any_silo()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var alive = new HashSet<string> { "a", "b" };
+        JournalEntry Entry(string? silo, DateTimeOffset writtenAt) => new("p", "r", SiloFactory.Tenant, Event("e", "/drain", now), silo, writtenAt);
+
+        Assert.True(JournalDrainer.Drains(Entry(null, now), "a", alive, now - JournalDrainer.Stale));
+        Assert.False(JournalDrainer.Drains(Entry("b", now.AddSeconds(-30)), "a", alive, now - JournalDrainer.Stale));
+        Assert.True(JournalDrainer.Drains(Entry("b", now.AddMinutes(-3)), "a", alive, now - JournalDrainer.Stale));
     }
 
     [Fact]
@@ -62,7 +95,7 @@ public sealed class JournalTests : AzuriteTest
 
         var (held, left) = await Eventually.Async(
             async () => (Held: (await room.GetRecordedEventsAsync()).Select(e => e.Id).ToList(),
-                         Left: (await check.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 10, TestContext.Current.CancellationToken)).Count),
+                         Left: (await check.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 10, take: null, TestContext.Current.CancellationToken)).Count),
             x => x.Held.Count == 1 && x.Left == 0);
         check.Dispose();
 
@@ -70,7 +103,7 @@ public sealed class JournalTests : AzuriteTest
         Assert.Equal(0, left);
     }
 
-    private AzureTableEventJournal NewJournal() => new(new StorageOptions { ConnectionString = Azurite.ConnectionString }, TimeProvider.System);
+    private AzureTableEventJournal NewJournal(string silo = "127.0.0.1:11111@1") => new(new StorageOptions { ConnectionString = Azurite.ConnectionString }, TimeProvider.System, silo);
 
     private static WherebyEvent Event(string id, string room, DateTimeOffset at, string? metadata = null) => new()
     {
