@@ -149,7 +149,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
 
     private static async Task<bool> VerifyAsync(Settings settings, List<GeneratedMeeting> meetings, Func<GeneratedMeeting, string> room, CancellationToken cancellationToken)
     {
-        using var reader = new HttpClient { BaseAddress = new Uri(settings.QueryUrl ?? settings.Url), Timeout = TimeSpan.FromSeconds(30) };
+        using var reader = new HttpClient(new RetryAfterHandler(TimeProvider.System)) { BaseAddress = new Uri(settings.QueryUrl ?? settings.Url), Timeout = TimeSpan.FromSeconds(30) };
         reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey);
         var table = new Table().AddColumns("meeting", "payloads", "sessions", "connections", "result");
         var deadline = DateTime.UtcNow.AddSeconds(settings.VerifyTimeout);
