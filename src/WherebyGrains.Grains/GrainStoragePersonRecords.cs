@@ -24,7 +24,7 @@ public sealed class GrainStoragePersonRecords(
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<AttendanceRow>> ReadAsync(string personKey) =>
-        [.. (await ReadStateAsync(personKey)).Person.Rows.Values.Select(r => r.Row)];
+        [.. (await PersonState.ReadAsync(storage, StateName, Id(personKey))).Person.Rows.Values.Select(r => r.Row)];
 
     private async Task WritePersonAsync(string personKey, List<PersonHandOff> handOffs)
     {
@@ -32,7 +32,7 @@ public sealed class GrainStoragePersonRecords(
         // past that the caller's outbox keeps the rows for its next delivery.
         for (var attempt = 1; ; attempt++)
         {
-            var (record, person) = await ReadStateAsync(personKey);
+            var (record, person) = await PersonState.ReadAsync(storage, StateName, Id(personKey));
             if (!Merge(person, handOffs))
             {
                 return;
@@ -67,14 +67,6 @@ public sealed class GrainStoragePersonRecords(
             changed = true;
         }
         return changed;
-    }
-
-    private async Task<(GrainState<PersonState> Record, PersonState Person)> ReadStateAsync(string personKey)
-    {
-        var record = new GrainState<PersonState>(new PersonState());
-        await storage.ReadStateAsync(StateName, Id(personKey), record);
-        var person = record.State ??= new PersonState();
-        return (record, person);
     }
 
     private static GrainId Id(string personKey) => GrainId.Create(RecordType, personKey);

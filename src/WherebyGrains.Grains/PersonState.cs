@@ -1,3 +1,5 @@
+using Orleans.Runtime;
+using Orleans.Storage;
 using WherebyGrains.Contracts;
 
 namespace WherebyGrains.Grains;
@@ -8,6 +10,18 @@ public sealed class PersonState
 {
     /// <summary>Rows by <c>{roomName}\n{roomSessionId}</c>.</summary>
     [Id(0)] public Dictionary<string, PersonSessionRow> Rows { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Reads the record <paramref name="id"/> from <paramref name="storage"/>: the stored record (its
+    /// ETag for a write back) and its state, empty when there is none.
+    /// </summary>
+    public static async Task<(GrainState<PersonState> Record, PersonState Person)> ReadAsync(IGrainStorage storage, string stateName, GrainId id)
+    {
+        var record = new GrainState<PersonState>(new PersonState());
+        await storage.ReadStateAsync(stateName, id, record);
+        var person = record.State ??= new PersonState();
+        return (record, person);
+    }
 }
 
 /// <summary>One row and the revision of the hand-off that wrote it.</summary>

@@ -65,7 +65,7 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     private readonly StorageWriteGate _gate;
     private readonly TimeProvider _clock;
     private readonly IGrainStorage? _personGrains;
-    private readonly ConcurrentDictionary<string, bool> _indexed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Partition, string Row), bool> _indexed = new();
     private readonly Channel<IndexEntry> _index = Channel.CreateUnbounded<IndexEntry>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> _indexWriter;
 
@@ -151,9 +151,8 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
         {
             return;
         }
-        var record = new GrainState<PersonState>(new PersonState());
-        await _personGrains.ReadStateAsync(PersonGrainState, GrainId.Create(PersonGrainType, personKey), record);
-        foreach (var held in record.State?.Rows.Values ?? Enumerable.Empty<PersonSessionRow>())
+        var (_, person) = await PersonState.ReadAsync(_personGrains, PersonGrainState, GrainId.Create(PersonGrainType, personKey));
+        foreach (var held in person.Rows.Values)
         {
             var key = (held.Row.RoomName, held.Row.RoomSessionId);
             if (!rows.TryGetValue(key, out var newer) || newer.Revision < held.Revision)
@@ -168,7 +167,7 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     {
         var (tenantId, person) = Split(personKey);
         var entry = new IndexEntry(IndexPartition(tenantId, person), $"{person}_{room}");
-        if (_indexed.ContainsKey(entry.Remembered))
+        if (_indexed.ContainsKey((entry.Partition, entry.Row)))
         {
             return Task.CompletedTask;
         }
@@ -220,7 +219,7 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
         }
         foreach (var entry in rows.SelectMany(r => r))
         {
-            _indexed[entry.Remembered] = true;
+            _indexed[(entry.Partition, entry.Row)] = true;
             entry.Written.TrySetResult();
         }
     }
@@ -256,11 +255,9 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
 
     private static string Hash(string text) => Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes(text)));
 
-    /// <summary>An index entry waiting to be written; <see cref="Remembered"/> is what the silo remembers once it is.</summary>
+    /// <summary>An index entry waiting to be written; the silo remembers (partition, row) once it is.</summary>
     private sealed record IndexEntry(string Partition, string Row)
     {
-        public string Remembered => Partition + "\n" + Row;
-
         public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

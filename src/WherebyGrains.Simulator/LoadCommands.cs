@@ -49,7 +49,6 @@ public sealed record LoadResult(string Label, int Operations, int Errors, double
         var latencies = new double[count];
         var errors = 0;
         var next = -1;
-        var watch = Stopwatch.StartNew();
         var origin = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
@@ -81,7 +80,7 @@ public sealed record LoadResult(string Label, int Operations, int Errors, double
                 }
             }
         }));
-        var seconds = watch.Elapsed.TotalSeconds;
+        var seconds = Stopwatch.GetElapsedTime(origin).TotalSeconds;
         Array.Sort(latencies);
         return new LoadResult(label, count - errors, errors, seconds, latencies[count / 2], latencies[Math.Min(count - 1, (int)(count * 0.99))]);
     }
