@@ -253,7 +253,7 @@ public sealed partial class AttendanceLedger
         {
             _failed.Clear();
         }
-        if (_delivery.IsCompleted && _state.Outbox.Any(h => !_failed.Contains(h)))
+        if (_delivery.IsCompleted && _state.Outbox.Count > 0 && !_failed.Contains(_state.Outbox[0]))
         {
             _delivery = DeliverAsync();
         }
@@ -293,8 +293,9 @@ public sealed partial class AttendanceLedger
     private async Task DeliverAsync()
     {
         // Oldest first (the outbox is in revision order); hand-offs added while a delivery is
-        // under way go out in the same run.
-        while (_state.Outbox.Where(h => !_failed.Contains(h)).Take(HandOffsAtOnce).ToList() is { Count: > 0 } round)
+        // under way go out in the same run. Nothing passes a failed one: stores write blindly, so
+        // an older row retried after a newer one would overwrite it.
+        while (_state.Outbox.TakeWhile(h => !_failed.Contains(h)).Take(HandOffsAtOnce).ToList() is { Count: > 0 } round)
         {
             try
             {

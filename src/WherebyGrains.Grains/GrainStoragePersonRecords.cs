@@ -24,7 +24,7 @@ public sealed class GrainStoragePersonRecords(
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<AttendanceRow>> ReadAsync(string personKey) =>
-        [.. (await PersonState.ReadAsync(storage, StateName, Id(personKey))).Person.Rows.Values.Select(r => r.Row)];
+        [.. (await PersonState.ReadAsync(storage, StateName, Id(personKey))).Person.Rows.Values.Where(r => !r.Withdrawn).Select(r => r.Row)];
 
     private async Task WritePersonAsync(string personKey, List<PersonHandOff> handOffs)
     {
@@ -52,18 +52,19 @@ public sealed class GrainStoragePersonRecords(
         }
     }
 
-    /// <summary>Upserts rows by (room, session); a row older than the one held is ignored. True when anything changed.</summary>
+    /// <summary>Upserts rows (and withdrawals) by (room, session); a row older than the one held is ignored. True when anything changed.</summary>
     private static bool Merge(PersonState person, List<PersonHandOff> handOffs)
     {
         var changed = false;
         foreach (var handOff in handOffs.OrderBy(h => h.Revision))
         {
             var key = handOff.Row.RoomName + "\n" + handOff.Row.RoomSessionId;
-            if (person.Rows.TryGetValue(key, out var held) && (held.Revision > handOff.Revision || held.Row == handOff.Row))
+            if (person.Rows.TryGetValue(key, out var held)
+                && (held.Revision > handOff.Revision || (held.Withdrawn == handOff.Withdrawn && (held.Withdrawn || held.Row == handOff.Row))))
             {
                 continue;
             }
-            person.Rows[key] = new PersonSessionRow(handOff.Row, handOff.Revision);
+            person.Rows[key] = new PersonSessionRow(handOff.Row, handOff.Revision) { Withdrawn = handOff.Withdrawn };
             changed = true;
         }
         return changed;

@@ -30,4 +30,25 @@ public class LedgerState
 public sealed record PersonHandOff(
     [property: Id(0)] string PersonKey,
     [property: Id(1)] AttendanceRow Row,
-    [property: Id(2)] long Revision);
+    [property: Id(2)] long Revision)
+{
+    /// <summary>
+    /// True when the person no longer has this row: a late event moved their connections to another
+    /// session, or undid the session. Only <see cref="AttendanceRow.RoomName"/> and
+    /// <see cref="AttendanceRow.RoomSessionId"/> of <see cref="Row"/> are meaningful then; stores keep
+    /// it as a tombstone, so that an older hand-off of the row cannot bring it back.
+    /// </summary>
+    [Id(3)] public bool Withdrawn { get; init; }
+
+    /// <summary>The withdrawal of the person's row of <paramref name="roomSessionId"/> in <paramref name="roomName"/>.</summary>
+    public static PersonHandOff Withdrawal(string personKey, string roomName, string roomSessionId, long revision) => new(personKey, new AttendanceRow
+    {
+        RoomName = roomName,
+        RoomSessionId = roomSessionId,
+        SessionStartedAt = DateTimeOffset.UnixEpoch,
+        FirstJoinedAt = DateTimeOffset.UnixEpoch,
+        AttendedSeconds = 0,
+        Connections = 0,
+        AttendanceRatio = 0,
+    }, revision) { Withdrawn = true };
+}

@@ -28,4 +28,8 @@ public sealed class PersonState
 [GenerateSerializer, Alias("wg.PersonSessionRow")]
 public sealed record PersonSessionRow(
     [property: Id(0)] AttendanceRow Row,
-    [property: Id(1)] long Revision);
+    [property: Id(1)] long Revision)
+{
+    /// <summary>A tombstone: the row was withdrawn (see <see cref="PersonHandOff.Withdrawn"/>) and is not reported.</summary>
+    [Id(2)] public bool Withdrawn { get; init; }
+}

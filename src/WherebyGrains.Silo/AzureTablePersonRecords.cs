@@ -27,7 +27,8 @@ namespace WherebyGrains.Silo;
 /// written once per silo (it remembers what it wrote).</item>
 /// </list>
 /// Rows are written blindly (upsert): one writer at a time per session, in revision order (see
-/// <see cref="IPersonRecords"/>), so the last write is the newest. Keys hold hashes only: person
+/// <see cref="IPersonRecords"/>), so the last write is the newest. A withdrawn row stays as a
+/// tombstone (<c>Withdrawn</c>), which the report skips. Keys hold hashes only: person
 /// keys are already keyed hashes, room names and session ids may hold characters keys cannot.
 /// </summary>
 public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
@@ -121,21 +122,22 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
         {
             rooms.Add(entry.RowKey[(person.Length + 1)..]);
         }
-        var rows = new ConcurrentDictionary<(string Room, string Session), (AttendanceRow Row, long Revision)>();
+        var rows = new ConcurrentDictionary<(string Room, string Session), PersonSessionRow>();
         await Parallel.ForEachAsync(rooms, new ParallelOptions { MaxDegreeOfParallelism = RoomsReadAtOnce }, async (room, cancellationToken) =>
         {
             // Every row of the person in the room: keys from "{person}_" up to (not including) "{person}`".
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RoomPartition(tenantId, room)} and RowKey gt {person + "_"} and RowKey lt {person + "`"}");
-            await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["Row", "Revision"], cancellationToken: cancellationToken))
+            await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["Row", "Revision", "Withdrawn"], cancellationToken: cancellationToken))
             {
                 if (entity.GetBinary("Row") is { } bytes && _serializer.Deserialize(bytes) is { } row)
                 {
-                    rows[(row.RoomName, row.RoomSessionId)] = (row, entity.GetInt64("Revision") ?? 0);
+                    rows[(row.RoomName, row.RoomSessionId)] = new PersonSessionRow(row, entity.GetInt64("Revision") ?? 0) { Withdrawn = entity.GetBoolean("Withdrawn") ?? false };
                 }
             }
         });
         await AddFromPersonGrainAsync(personKey, rows);
-        return [.. rows.Values.Select(r => r.Row)];
+        // Tombstones stay until here: they hide an older row of the same session held elsewhere.
+        return [.. rows.Values.Where(r => !r.Withdrawn).Select(r => r.Row)];
     }
 
     /// <inheritdoc />
@@ -145,7 +147,7 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     /// Rows a person grain wrote before rooms wrote here: a session's row is the one with the newer
     /// revision (a room that hands off again after the upgrade writes here).
     /// </summary>
-    private async Task AddFromPersonGrainAsync(string personKey, ConcurrentDictionary<(string Room, string Session), (AttendanceRow Row, long Revision)> rows)
+    private async Task AddFromPersonGrainAsync(string personKey, ConcurrentDictionary<(string Room, string Session), PersonSessionRow> rows)
     {
         if (_personGrains is null)
         {
@@ -157,7 +159,7 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
             var key = (held.Row.RoomName, held.Row.RoomSessionId);
             if (!rows.TryGetValue(key, out var newer) || newer.Revision < held.Revision)
             {
-                rows[key] = (held.Row, held.Revision);
+                rows[key] = held;
             }
         }
     }
@@ -236,6 +238,7 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     {
         ["Row"] = _serializer.SerializeToArray(handOff.Row),
         ["Revision"] = handOff.Revision,
+        ["Withdrawn"] = handOff.Withdrawn,
     };
 
     private static string RoomPartition(string tenantId, string roomHash) => $"r_{tenantId}_{roomHash}";

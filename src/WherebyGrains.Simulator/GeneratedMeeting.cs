@@ -55,6 +55,21 @@ public sealed class GeneratedMeeting
     public required List<RoomEvent> Events { get; init; }
     public required long Now { get; init; }
 
+    /// <summary>
+    /// How many consecutive seeds share one cohort of people: a group that meets in a few rooms
+    /// (a class's lessons of a day), so that people attend across rooms, as real people do,
+    /// without a handful of people attending every room of a tenant.
+    /// </summary>
+    public const int MeetingsPerCohort = 4;
+
+    /// <summary>The person key of person <paramref name="person"/> of the meeting of <paramref name="seed"/> when it identifies as <paramref name="identity"/> (null: none, its connections stand alone).</summary>
+    public static string? PersonKey(int seed, int person, Identity identity) => identity switch
+    {
+        Identity.External => $"user-{seed / MeetingsPerCohort}-{person}",
+        Identity.SignedMetadata => $"mrn-{seed / MeetingsPerCohort}-{person}",
+        _ => null,
+    };
+
     public static AttendanceSettings Settings { get; } =
         new(TimeSpan.FromMilliseconds(Grace), new SignedMetadata([MetadataKey], TimeSpan.FromDays(30), TimeSpan.FromMinutes(5)));
 
@@ -135,10 +150,10 @@ public sealed class GeneratedMeeting
             var session = legacy ? null : $"s{c.Session}";
             // Whereby has no session yet for someone alone in the room: the waiting anchor's join carries none.
             var joinSession = c.JoinedAt < sessions[c.Session].Start ? null : session;
-            events.Add(ClientEvent(c, RoomEventKind.Joined, c.JoinEventId, c.JoinedAt, joinSession, people, legacy));
+            events.Add(ClientEvent(seed, c, RoomEventKind.Joined, c.JoinEventId, c.JoinedAt, joinSession, people, legacy));
             if (c.LeftDelivered)
             {
-                events.Add(ClientEvent(c, RoomEventKind.Left, c.LeftEventId, c.LeftAt, session, people, legacy));
+                events.Add(ClientEvent(seed, c, RoomEventKind.Left, c.LeftEventId, c.LeftAt, session, people, legacy));
             }
         }
         foreach (var s in sessions)
@@ -172,13 +187,13 @@ public sealed class GeneratedMeeting
         };
     }
 
-    private static RoomEvent ClientEvent(GenConnection c, RoomEventKind kind, string id, long at, string? session, List<Identity> people, bool legacy)
+    private static RoomEvent ClientEvent(int seed, GenConnection c, RoomEventKind kind, string id, long at, string? session, List<Identity> people, bool legacy)
     {
         var identity = c.Person < 0 ? Identity.Anonymous : people[c.Person];
         string? metadata = identity switch
         {
-            Identity.SignedMetadata => SignMetadata($"mrn-{c.Person}", at / 1000 - 3600, MetadataKey),
-            Identity.ForgedMetadata => SignMetadata($"mrn-{c.Person}", at / 1000 - 3600, "not-the-key"u8.ToArray()),
+            Identity.SignedMetadata => SignMetadata(PersonKey(seed, c.Person, identity)!, at / 1000 - 3600, MetadataKey),
+            Identity.ForgedMetadata => SignMetadata(PersonKey(seed, c.Person, Identity.SignedMetadata)!, at / 1000 - 3600, "not-the-key"u8.ToArray()),
             _ => null,
         };
         if (legacy)
@@ -195,7 +210,7 @@ public sealed class GeneratedMeeting
             ParticipantId = c.ParticipantId,
             RoomSessionId = session,
             RoleName = c.IsPerson ? (c.Person % 2 == 0 ? "host" : "visitor") : "recorder",
-            ExternalId = identity == Identity.External ? $"user-{c.Person}" : null,
+            ExternalId = identity == Identity.External ? PersonKey(seed, c.Person, identity) : null,
             DisplayName = $"Person {c.Person}",
             Metadata = metadata,
         };

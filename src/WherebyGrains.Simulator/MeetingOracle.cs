@@ -18,6 +18,9 @@ public sealed record ExpectedPerson(string PersonId, long AttendedMs, long First
 /// <summary>What the oracle expects of one connection.</summary>
 public sealed record ExpectedConnection(string ParticipantId, string SessionId, string PersonId, bool IsPerson, long JoinedAt, long LeftAt, bool LeftInferred);
 
+/// <summary>What the oracle expects of one row of a person's attendance report: one session they attended.</summary>
+public sealed record ExpectedAttendance(string RoomName, string RoomSessionId, long SessionStartedAt, long SessionEndedAt, long FirstJoinedAt, long LastLeftAt, long AttendedMs, int Connections);
+
 /// <summary>
 /// An independent oracle: it works from the generated ground truth (who was really there, and
 /// which events were lost), one second at a time, instead of from the events and intervals the
@@ -39,12 +42,7 @@ public static class MeetingOracle
             {
                 return "anon-" + c.JoinEventId;
             }
-            return (c.Person < 0 ? Identity.Anonymous : meeting.People[c.Person]) switch
-            {
-                Identity.External => $"user-{c.Person}",
-                Identity.SignedMetadata => $"mrn-{c.Person}",
-                _ => c.ParticipantId,
-            };
+            return GeneratedMeeting.PersonKey(meeting.Seed, c.Person, c.Person < 0 ? Identity.Anonymous : meeting.People[c.Person]) ?? c.ParticipantId;
         }
         string ParticipantOf(GenConnection c) => meeting.Legacy ? "anon-" + c.JoinEventId : c.ParticipantId;
 
@@ -90,6 +88,31 @@ public static class MeetingOracle
                 people));
         }
         return (sessions, connections);
+    }
+
+    /// <summary>
+    /// Each person's attendance over the given meetings, held in the given rooms: one row a session
+    /// they had a connection in, across every room they met in (the rows of <c>/v1/attendance</c>).
+    /// </summary>
+    public static Dictionary<string, List<ExpectedAttendance>> ExpectAttendance(IEnumerable<(GeneratedMeeting Meeting, string RoomName)> meetings)
+    {
+        var byPerson = new Dictionary<string, List<ExpectedAttendance>>(StringComparer.Ordinal);
+        foreach (var (meeting, roomName) in meetings)
+        {
+            foreach (var session in Expect(meeting).Sessions)
+            {
+                foreach (var person in session.People)
+                {
+                    if (!byPerson.TryGetValue(person.PersonId, out var rows))
+                    {
+                        byPerson[person.PersonId] = rows = [];
+                    }
+                    rows.Add(new ExpectedAttendance(roomName, session.Id, session.StartedAt, session.EndedAt,
+                        person.FirstJoinedAt, person.LastLeftAt, person.AttendedMs, person.Connections));
+                }
+            }
+        }
+        return byPerson;
     }
 
     /// <summary>

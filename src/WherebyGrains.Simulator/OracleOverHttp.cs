@@ -37,6 +37,39 @@ public static class OracleOverHttp
         return differences;
     }
 
+    /// <summary>
+    /// Every difference between a person's attendance report, in the rooms <paramref name="inRun"/>
+    /// accepts, and the oracle's rows for them across those rooms (none when equal).
+    /// </summary>
+    public static async Task<List<string>> AttendanceDifferencesAsync(HttpClient reader, string personKey, IReadOnlyList<ExpectedAttendance> expected, Func<string, bool> inRun)
+    {
+        using var report = JsonDocument.Parse(await reader.GetStringAsync($"/v1/attendance?externalId={Uri.EscapeDataString(personKey)}"));
+        var actual = report.RootElement.GetProperty("sessions").EnumerateArray()
+            .Where(r => inRun(r.GetProperty("roomName").GetString()!))
+            .Select(r => string.Join('|', personKey,
+                r.GetProperty("roomName").GetString(), r.GetProperty("roomSessionId").GetString(),
+                Ms(r.GetProperty("sessionStartedAt")), Ms(r.GetProperty("sessionEndedAt")), Ms(r.GetProperty("firstJoinedAt")), Ms(r.GetProperty("lastLeftAt")),
+                Seconds(r.GetProperty("attendedSeconds").GetDouble()), r.GetProperty("connections").GetInt32(),
+                Ratio(r.GetProperty("attendanceRatio").GetDouble())))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var wanted = expected
+            .Select(e => string.Join('|', personKey, e.RoomName, e.RoomSessionId,
+                e.SessionStartedAt, e.SessionEndedAt, e.FirstJoinedAt, e.LastLeftAt,
+                Seconds(e.AttendedMs / 1000.0), e.Connections,
+                Ratio(e.AttendedMs / (double)(e.SessionEndedAt - e.SessionStartedAt))))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var differences = new List<string>();
+        Compare("attendance row", wanted, actual, differences);
+        return differences;
+    }
+
+    private static string Seconds(double seconds) => seconds.ToString("F3", CultureInfo.InvariantCulture);
+
+    // Ratios are compared to 6 places: the service may divide seconds where the oracle divides milliseconds.
+    private static string Ratio(double ratio) => ratio.ToString("F6", CultureInfo.InvariantCulture);
+
     private static void Compare(string what, List<string> expected, List<string> actual, List<string> differences)
     {
         differences.AddRange(expected.Except(actual).Select(e => $"missing {what}: {e}"));

@@ -157,27 +157,58 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         foreach (var meeting in meetings)
         {
             // Hand-offs and index registration follow the acknowledgements: poll until the API converges.
-            List<string> differences;
-            while (true)
-            {
-                differences = await OracleOverHttp.DifferencesAsync(reader, meeting, room(meeting));
-                if (differences.Count == 0 || DateTime.UtcNow > deadline)
-                {
-                    break;
-                }
-                await Task.Delay(500, cancellationToken);
-            }
+            var differences = await ConvergedAsync(() => OracleOverHttp.DifferencesAsync(reader, meeting, room(meeting)), deadline, cancellationToken);
             allPass &= differences.Count == 0;
             table.AddRow(
                 room(meeting).EscapeMarkup(),
                 meeting.Legacy ? "2022" : "current",
                 meeting.Sessions.Count.ToString(),
                 meeting.Connections.Count.ToString(),
-                differences.Count == 0 ? "[green]pass[/]" : $"[red]{differences.Count} differences[/], e.g. {differences[0].EscapeMarkup()}");
+                Result(differences));
         }
         AnsiConsole.Write(table);
+
+        // Each person's report across the rooms of this run (a run's people meet in several rooms).
+        var rooms = meetings.Select(room).ToHashSet(StringComparer.Ordinal);
+        var people = new Table().AddColumns("person", "rooms", "sessions", "result");
+        var failed = 0;
+        var expected = MeetingOracle.ExpectAttendance(meetings.Select(m => (m, room(m))));
+        foreach (var (person, rows) in expected.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var differences = await ConvergedAsync(() => OracleOverHttp.AttendanceDifferencesAsync(reader, person, rows, rooms.Contains), deadline, cancellationToken);
+            failed += differences.Count == 0 ? 0 : 1;
+            var roomCount = rows.Select(r => r.RoomName).Distinct().Count();
+            if (roomCount > 1 || differences.Count > 0)
+            {
+                people.AddRow(person.EscapeMarkup(), roomCount.ToString(), rows.Count.ToString(), Result(differences));
+            }
+        }
+        if (people.Rows.Count > 0)
+        {
+            AnsiConsole.Write(people);
+        }
+        AnsiConsole.MarkupLine($"/v1/attendance: {expected.Count} people checked ({expected.Count(p => p.Value.Select(r => r.RoomName).Distinct().Count() > 1)} across rooms, listed above): " +
+            (failed == 0 ? "[green]all equal[/]" : $"[red]{failed} differ[/]"));
+        allPass &= failed == 0;
         return allPass;
     }
+
+    // The API converges after the acknowledgements (hand-offs, index registration): ask again until equal or out of time.
+    private static async Task<List<string>> ConvergedAsync(Func<Task<List<string>>> differences, DateTime deadline, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var found = await differences();
+            if (found.Count == 0 || DateTime.UtcNow > deadline)
+            {
+                return found;
+            }
+            await Task.Delay(500, cancellationToken);
+        }
+    }
+
+    private static string Result(List<string> differences) =>
+        differences.Count == 0 ? "[green]pass[/]" : $"[red]{differences.Count} differences[/], e.g. {differences[0].EscapeMarkup()}";
 
     private sealed class SendReport
     {

@@ -42,6 +42,39 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
     }
 
     [Fact]
+    public async Task A_late_join_that_undoes_an_inferred_end_withdraws_the_rows_of_the_session_it_merges_away()
+    {
+        const string name = "/merged-sessions";
+        var start = Now;
+        fixture.Clock.SetUtcNow(start.AddMinutes(40));
+        var room = Room(name);
+        // No session ids (2022-style): sessions are inferred. Bob's leave ends the first; his return starts a second.
+        await room.RecordAsync(Joined(name, start, "pa", "alice-merge"));
+        await room.RecordAsync(Joined(name, start, "pb1", "bob-merge"));
+        await room.RecordAsync(Left(name, start.AddMinutes(10), "pb1", "bob-merge"));
+        await room.RecordAsync(Joined(name, start.AddMinutes(20), "pb2", "bob-merge"));
+        await room.RecordAsync(Left(name, start.AddMinutes(30), "pb2", "bob-merge"));
+        await room.RecordAsync(Left(name, start.AddMinutes(30), "pa", "alice-merge"));
+        Assert.Equal(2, (await room.GetSessionsAsync()).Count);
+        // Alice's one connection belongs to the first session; Bob has a connection in each.
+        var before = await Eventually.Async(() => Person("bob-merge").GetAttendanceAsync(), rows => rows.Count == 2 && rows.All(r => r.SessionEndedAt is not null));
+        Assert.Equal(2, before.Count(r => r.SessionEndedAt is not null));
+
+        // Carol was there all along: the room never dropped below two, so there was one session.
+        await room.RecordAsync(Joined(name, start.AddMinutes(9), "pc", "carol-merge"));
+        await room.RecordAsync(Left(name, start.AddMinutes(21), "pc", "carol-merge"));
+
+        var session = Assert.Single(await room.GetSessionsAsync());
+        foreach (var person in new[] { "alice-merge", "bob-merge" })
+        {
+            var rows = await Eventually.Async(() => Person(person).GetAttendanceAsync(), rows => rows.Count == 1 && rows[0].SessionEndedAt == start.AddMinutes(30));
+            Assert.Equal((session.RoomSessionId, start.AddMinutes(30)), (rows[0].RoomSessionId, rows[0].SessionEndedAt));
+        }
+        Assert.Equal(30 * 60.0, (await Person("alice-merge").GetAttendanceAsync()).Single().AttendedSeconds);
+        Assert.Equal(20 * 60.0, (await Person("bob-merge").GetAttendanceAsync()).Single().AttendedSeconds);
+    }
+
+    [Fact]
     public async Task A_reminder_left_by_a_room_that_never_wrote_its_record_removes_itself_on_its_first_tick()
     {
         // A room that crashed between registering its reminder and its first write: no record (so

@@ -54,6 +54,26 @@ public sealed class PersonRecordsTests : AzuriteTest
     }
 
     [Fact]
+    public async Task A_withdrawn_row_is_no_longer_reported_and_an_older_hand_off_of_it_does_not_bring_it_back()
+    {
+        var records = NewRecords();
+        var person = Keys.For(SiloFactory.Tenant, "frank");
+        await records.WriteAsync(SiloFactory.Tenant, "/withdrawals", [HandOff("frank", "/withdrawals", "s1", 3, attended: 60), HandOff("frank", "/withdrawals", "s2", 3, attended: 60)]);
+
+        // A late event moved Frank's connection from s1 to s2.
+        await records.WriteAsync(SiloFactory.Tenant, "/withdrawals", [PersonHandOff.Withdrawal(person, "/withdrawals", "s1", 8), HandOff("frank", "/withdrawals", "s2", 8, attended: 120)]);
+        Assert.Equal([("s2", 120.0)], (await records.ReadAsync(person)).Select(r => (r.RoomSessionId, r.AttendedSeconds)));
+
+        // A round holding an older row and its withdrawal: the newer, the withdrawal, wins.
+        await records.WriteAsync(SiloFactory.Tenant, "/withdrawals", [HandOff("frank", "/withdrawals", "s1", 3, attended: 60), PersonHandOff.Withdrawal(person, "/withdrawals", "s1", 8)]);
+        Assert.Equal(["s2"], (await records.ReadAsync(person)).Select(r => r.RoomSessionId));
+
+        // And a later event that puts him back in s1 writes the row again.
+        await records.WriteAsync(SiloFactory.Tenant, "/withdrawals", [HandOff("frank", "/withdrawals", "s1", 12, attended: 30)]);
+        Assert.Equal(["s1", "s2"], (await records.ReadAsync(person)).Select(r => r.RoomSessionId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Room_names_and_session_ids_with_characters_table_keys_refuse_are_stored_as_they_are()
     {
         var records = NewRecords();

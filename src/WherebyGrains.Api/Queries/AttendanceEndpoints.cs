@@ -36,17 +36,14 @@ public static class AttendanceEndpoints
         var tenant = ApiKeyFilter.TenantOf(http);
         var rows = (await grains.GetGrain<IPersonGrain>(personKeys.For(tenant, externalId)).GetAttendanceAsync()).ToList();
 
-        // Rows of live sessions carry the numbers of their hand-off: ask their rooms for now's.
+        // Rows of live sessions carry the numbers of their hand-off: ask their rooms for now's. The
+        // room holds its live sessions, so a live row it no longer has is one a late event took away
+        // (its withdrawal may still be on its way).
         foreach (var room in rows.Where(r => r.SessionEndedAt is null).Select(r => r.RoomName).Distinct(StringComparer.Ordinal).ToList())
         {
             var current = await grains.GetGrain<IRoomGrain>(new RoomKey(tenant, room).ToString()).GetAttendanceAsync(externalId);
-            for (var i = 0; i < rows.Count; i++)
-            {
-                if (rows[i].RoomName == room && current.FirstOrDefault(c => c.RoomSessionId == rows[i].RoomSessionId) is { } fresh)
-                {
-                    rows[i] = fresh;
-                }
-            }
+            rows = [.. rows.Select(r => r.RoomName != room ? r : current.FirstOrDefault(c => c.RoomSessionId == r.RoomSessionId) ?? (r.SessionEndedAt is null ? null : r))
+                .OfType<AttendanceRow>()];
         }
 
         var sessions = rows
