@@ -70,6 +70,9 @@ public sealed class GeneratedMeeting
         _ => null,
     };
 
+    /// <summary>Whereby's <c>roomSessionId</c> of session <paramref name="index"/> of the meeting of <paramref name="seed"/>: a UUID, unique to the meeting, as Whereby's are.</summary>
+    public static string SessionId(int seed, int index) => $"{seed:x8}-0000-4000-8000-{index:x12}";
+
     public static AttendanceSettings Settings { get; } =
         new(TimeSpan.FromMilliseconds(Grace), new SignedMetadata([MetadataKey], TimeSpan.FromDays(30), TimeSpan.FromMinutes(5)));
 
@@ -147,7 +150,7 @@ public sealed class GeneratedMeeting
 
         foreach (var c in connections)
         {
-            var session = legacy ? null : $"s{c.Session}";
+            var session = legacy ? null : SessionId(seed, c.Session);
             // Whereby has no session yet for someone alone in the room: the waiting anchor's join carries none.
             var joinSession = c.JoinedAt < sessions[c.Session].Start ? null : session;
             events.Add(ClientEvent(seed, c, RoomEventKind.Joined, c.JoinEventId, c.JoinedAt, joinSession, people, legacy));
@@ -158,7 +161,7 @@ public sealed class GeneratedMeeting
         }
         foreach (var s in sessions)
         {
-            var id = legacy ? null : $"s{s.Index}";
+            var id = legacy ? null : SessionId(seed, s.Index);
             if (s.StartedDelivered)
             {
                 events.Add(new RoomEvent { Id = NewId(), Kind = RoomEventKind.SessionStarted, At = s.Start, RoomSessionId = id });

@@ -180,7 +180,7 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
         if (settings.Shape == LoadShape.People)
         {
             return Enumerable.Range(0, settings.Events).Select(i =>
-                WherebyPayloads.Client(settings.EventType, $"/load-{run}-{i % settings.Rooms}", now.AddMilliseconds(-i), $"p{i}", $"s{i % settings.Rooms}", "visitor", $"user-{i}", "Load Tester"));
+                WherebyPayloads.Client(settings.EventType, $"/load-{run}-{i % settings.Rooms}", now.AddMilliseconds(-i), $"p{i}", $"{run}-s{i % settings.Rooms}", "visitor", $"user-{i}", "Load Tester"));
         }
         // Meetings of yesterday morning, as many as it takes, delivered in the order they happened.
         var origin = new DateTimeOffset(now.AddDays(-1).UtcDateTime.Date.AddHours(8), TimeSpan.Zero);

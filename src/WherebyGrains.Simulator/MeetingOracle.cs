@@ -34,7 +34,7 @@ public static class MeetingOracle
     {
         var observedEnd = meeting.Sessions.ToDictionary(s => s.Index, s => s.EndedAt ?? InferredEnd(meeting, s));
 
-        string SessionId(GenSession s) => meeting.Legacy ? $"inferred-{s.Start}" : $"s{s.Index}";
+        string SessionId(GenSession s) => meeting.Legacy ? $"inferred-{s.Start}" : GeneratedMeeting.SessionId(meeting.Seed, s.Index);
         long ObservedLeave(GenConnection c) => c.LeftDelivered ? c.LeftAt : observedEnd[c.Session];
         string PersonOf(GenConnection c)
         {
