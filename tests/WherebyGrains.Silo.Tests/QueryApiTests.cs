@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using WherebyGrains.Testing;
 using System.Net;
 using System.Net.Http.Headers;
@@ -126,6 +127,23 @@ public sealed class QueryApiTests(KnownMeetingFixture fixture) : IClassFixture<K
         Assert.Equal("s9", Assert.Single(inRoomB.GetProperty("sessions").EnumerateArray()).GetProperty("roomSessionId").GetString());
         var nobody = await GetJsonAsync("/v1/attendance?externalId=nobody");
         Assert.Equal((0.0, 0), (nobody.GetProperty("attendedSeconds").GetDouble(), nobody.GetProperty("sessions").GetArrayLength()));
+    }
+
+    [Fact]
+    public async Task A_live_row_its_room_no_longer_has_is_not_reported()
+    {
+        // What a person's rows hold between a late event that moved them out of a live session and
+        // the withdrawal that follows: the room is asked for live rows, and has none for them.
+        var services = fixture.Silo.Services;
+        var person = services.GetRequiredService<WherebyGrains.Contracts.PersonKeys>().For(SiloFactory.Tenant, "stu-ghost");
+        var live = new WherebyGrains.Contracts.AttendanceRow
+        {
+            RoomName = "/class-b", RoomSessionId = "s9", SessionStartedAt = At(0), FirstJoinedAt = At(0), AttendedSeconds = 60, Connections = 1, AttendanceRatio = 1,
+        };
+        await services.GetRequiredService<WherebyGrains.Grains.IPersonRecords>().WriteAsync(SiloFactory.Tenant, "/class-b", [new(person, live, 1)]);
+
+        var report = await GetJsonAsync("/v1/attendance?externalId=stu-ghost");
+        Assert.Equal((0.0, 0), (report.GetProperty("attendedSeconds").GetDouble(), report.GetProperty("sessions").GetArrayLength()));
     }
 
     [Fact]
