@@ -85,7 +85,9 @@ public sealed class GeneratedMeeting
     {
         var random = new Random(seed);
         var legacy = random.Next(4) == 0;
-        var people = Enumerable.Range(0, random.Next(3, 8)).Select(_ => (Identity)random.Next(4)).ToList();
+        // A cohort's people identify the same way in each of its meetings, as a class's students do.
+        var cohort = new Random(seed / MeetingsPerCohort);
+        var people = Enumerable.Range(0, 7).Select(_ => (Identity)cohort.Next(4)).Take(random.Next(3, 8)).ToList();
         var sessions = new List<GenSession>();
         var connections = new List<GenConnection>();
         var events = new List<RoomEvent>();
