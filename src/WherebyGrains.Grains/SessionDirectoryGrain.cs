@@ -3,7 +3,7 @@ using WherebyGrains.Contracts;
 
 namespace WherebyGrains.Grains;
 
-/// <summary>The durable record of one session directory bucket.</summary>
+/// <summary>The durable record of one session directory entry (or of a bucket of the earlier layout).</summary>
 [GenerateSerializer, Alias("wg.SessionDirectoryState")]
 public sealed class SessionDirectoryState
 {
@@ -11,7 +11,12 @@ public sealed class SessionDirectoryState
     [Id(0)] public Dictionary<string, List<string>> Rooms { get; set; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>One bucket of a tenant's session directory: fed once when a session first appears in a room.</summary>
+/// <summary>
+/// One session's entry in its tenant's session directory: fed once when the session first appears
+/// in a room, read by queries by roomSessionId. A new session is a new grain, idle once its rooms
+/// have registered it: it is collected sooner than the silo's default.
+/// </summary>
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class SessionDirectoryGrain([PersistentState("sessiondirectory", StorageNames.Grains)] IPersistentState<SessionDirectoryState> state) : Grain, ISessionDirectoryGrain
 {
     /// <inheritdoc />
@@ -37,6 +42,17 @@ public sealed class SessionDirectoryGrain([PersistentState("sessiondirectory", S
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<string>> FindAsync(string roomSessionId) =>
-        Task.FromResult<IReadOnlyList<string>>(state.State.Rooms.TryGetValue(roomSessionId, out var rooms) ? [.. rooms] : []);
+    public async Task<IReadOnlyList<string>> FindAsync(string roomSessionId)
+    {
+        IReadOnlyList<string> rooms = state.State.Rooms.TryGetValue(roomSessionId, out var held) ? [.. held] : [];
+        var key = this.GetPrimaryKeyString();
+        var tenantId = key[..key.IndexOf('/', StringComparison.Ordinal)];
+        if (key.Length == tenantId.Length || !key.AsSpan(tenantId.Length).StartsWith("/s/", StringComparison.Ordinal))
+        {
+            return rooms;
+        }
+        // A session's entry also answers for what rooms registered in its bucket of the earlier layout.
+        var earlier = await GrainFactory.GetGrain<ISessionDirectoryGrain>(ISessionDirectoryGrain.LegacyBucketKeyFor(tenantId, roomSessionId)).FindAsync(roomSessionId);
+        return earlier.Count == 0 ? rooms : [.. rooms.Union(earlier, StringComparer.Ordinal)];
+    }
 }
