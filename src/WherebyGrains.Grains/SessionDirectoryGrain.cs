@@ -45,14 +45,15 @@ public sealed class SessionDirectoryGrain([PersistentState("sessiondirectory", S
     public async Task<IReadOnlyList<string>> FindAsync(string roomSessionId)
     {
         IReadOnlyList<string> rooms = state.State.Rooms.TryGetValue(roomSessionId, out var held) ? [.. held] : [];
+        // A session's entry (key "{tenantId}/s/{hash}") also answers for the rooms that registered
+        // the session in its bucket of the earlier layout; a bucket answers for itself.
         var key = this.GetPrimaryKeyString();
-        var tenantId = key[..key.IndexOf('/', StringComparison.Ordinal)];
-        if (key.Length == tenantId.Length || !key.AsSpan(tenantId.Length).StartsWith("/s/", StringComparison.Ordinal))
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0 || !key.AsSpan(slash).StartsWith("/s/", StringComparison.Ordinal))
         {
             return rooms;
         }
-        // A session's entry also answers for what rooms registered in its bucket of the earlier layout.
-        var earlier = await GrainFactory.GetGrain<ISessionDirectoryGrain>(ISessionDirectoryGrain.LegacyBucketKeyFor(tenantId, roomSessionId)).FindAsync(roomSessionId);
+        var earlier = await GrainFactory.GetGrain<ISessionDirectoryGrain>(ISessionDirectoryGrain.LegacyBucketKeyFor(key[..slash], roomSessionId)).FindAsync(roomSessionId);
         return earlier.Count == 0 ? rooms : [.. rooms.Union(earlier, StringComparer.Ordinal)];
     }
 }
