@@ -65,6 +65,35 @@ public static class OracleOverHttp
         return differences;
     }
 
+    /// <summary>
+    /// Every difference between the rooms listing's rows for the given meetings' rooms and their
+    /// oracle: first and last session start, sessions, participant minutes and seconds, unique
+    /// people, peak (none when equal). The listing is read in name order up to the last of them.
+    /// </summary>
+    public static async Task<List<string>> RoomDifferencesAsync(HttpClient reader, IReadOnlyList<(GeneratedMeeting Meeting, string RoomName)> meetings)
+    {
+        var wanted = meetings.Select(m =>
+        {
+            var sessions = MeetingOracle.Expect(m.Meeting).Sessions;
+            return string.Join('|', m.RoomName, sessions.Min(s => s.StartedAt), sessions.Max(s => s.StartedAt), sessions.Count,
+                sessions.Sum(s => s.TotalParticipantMinutes), (sessions.Sum(s => s.TotalParticipantMs) / 1000.0).ToString(CultureInfo.InvariantCulture),
+                sessions.SelectMany(s => s.People).Select(p => p.PersonId).Distinct(StringComparer.Ordinal).Count(), sessions.Max(s => s.PeakParticipants));
+        }).Order(StringComparer.Ordinal).ToList();
+        var names = meetings.Select(m => m.RoomName).ToHashSet(StringComparer.Ordinal);
+        var last = names.Max(StringComparer.Ordinal)!;
+        var actual = (await ReadAllAsync(reader, "/v1/insights/rooms", r => string.CompareOrdinal(r.GetProperty("roomName").GetString(), last) >= 0))
+            .Where(r => names.Contains(r.GetProperty("roomName").GetString()!))
+            .Select(r => string.Join('|', r.GetProperty("roomName").GetString(), Ms(r.GetProperty("firstSessionStartedAt")), Ms(r.GetProperty("lastSessionStartedAt")),
+                r.GetProperty("totalSessions").GetInt32(), r.GetProperty("totalParticipantMinutes").GetInt64(),
+                r.GetProperty("totalParticipantSeconds").GetDouble().ToString(CultureInfo.InvariantCulture),
+                r.GetProperty("totalUniqueParticipants").GetInt32(), r.GetProperty("peakParticipants").GetInt32()))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var differences = new List<string>();
+        Compare("room", wanted, actual, differences);
+        return differences;
+    }
+
     private static string Seconds(double seconds) => seconds.ToString("F3", CultureInfo.InvariantCulture);
 
     // Ratios are compared to 6 places: the service may divide seconds where the oracle divides milliseconds.
@@ -83,15 +112,17 @@ public static class OracleOverHttp
     private static string Ms(JsonElement time) =>
         time.ValueKind == JsonValueKind.Null ? "" : time.GetDateTimeOffset().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
 
-    private static async Task<List<JsonElement>> ReadAllAsync(HttpClient reader, string path)
+    /// <summary>Every row of a list, page by page; with <paramref name="past"/>, no page after the one holding a row it accepts.</summary>
+    private static async Task<List<JsonElement>> ReadAllAsync(HttpClient reader, string path, Func<JsonElement, bool>? past = null)
     {
         var rows = new List<JsonElement>();
         string? cursor = null;
         do
         {
-            var page = JsonDocument.Parse(await reader.GetStringAsync($"{path}&limit=100" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)))).RootElement;
-            rows.AddRange(page.GetProperty("results").EnumerateArray().Select(r => r.Clone()));
-            cursor = page.GetProperty("cursor").GetString();
+            var page = JsonDocument.Parse(await reader.GetStringAsync($"{path}{(path.Contains('?') ? '&' : '?')}limit=100" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)))).RootElement;
+            var results = page.GetProperty("results").EnumerateArray().Select(r => r.Clone()).ToList();
+            rows.AddRange(results);
+            cursor = past is not null && results.Any(past) ? null : page.GetProperty("cursor").GetString();
         }
         while (cursor is not null);
         return rows;

@@ -168,6 +168,12 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         }
         AnsiConsole.Write(table);
 
+        // Each room's totals in the tenant's rooms listing.
+        var roomDifferences = await ConvergedAsync(() => OracleOverHttp.RoomDifferencesAsync(reader, [.. meetings.Select(m => (m, room(m)))]), deadline, cancellationToken);
+        AnsiConsole.MarkupLine($"/v1/insights/rooms: {meetings.Count} rooms' totals checked: " +
+            (roomDifferences.Count == 0 ? "[green]all equal[/]" : $"[red]{roomDifferences.Count} differences[/], e.g. {roomDifferences[0].EscapeMarkup()}"));
+        allPass &= roomDifferences.Count == 0;
+
         // Each person's report across the rooms of this run (a run's people meet in several rooms).
         var rooms = meetings.Select(room).ToHashSet(StringComparer.Ordinal);
         var people = new Table().AddColumns("person", "rooms", "sessions", "result");

@@ -29,6 +29,7 @@ public sealed class SimulatorTests
 
         Assert.Contains("PASS", output);
         Assert.Contains("0 failed", output);
+        Assert.Contains("/v1/insights/rooms: 6 rooms' totals checked: all equal", output);
         // People of a cohort meet in several rooms: their reports across rooms were checked too.
         Assert.Matches(@"/v1/attendance: [1-9]\d* people checked \([1-9]\d* across rooms", output);
     }
