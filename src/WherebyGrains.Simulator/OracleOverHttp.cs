@@ -34,6 +34,15 @@ public static class OracleOverHttp
         }
         var expectedConnections = connections.Select(c => string.Join('|', c.ParticipantId, c.SessionId, c.PersonId, c.IsPerson, c.JoinedAt, c.LeftAt, c.LeftInferred));
         Compare("connection", [.. expectedConnections.Order(StringComparer.Ordinal)], [.. actualConnections.Order(StringComparer.Ordinal)], differences);
+
+        // Every generated meeting is over by the time it is read (its connections end with its
+        // sessions, lost 'left' events included, and its knocks were answered or cancelled): an
+        // empty room, nobody knocking, no session.
+        using var presence = JsonDocument.Parse(await reader.GetStringAsync($"/v1/rooms/presence?roomName={Uri.EscapeDataString(roomName)}"));
+        var now = presence.RootElement;
+        var actualPresence = string.Join('|', now.GetProperty("numClients").GetInt32(), now.GetProperty("participants").GetArrayLength(),
+            now.GetProperty("waiting").GetArrayLength(), now.GetProperty("currentSession").ValueKind == JsonValueKind.Null ? "no session" : "a session");
+        Compare("presence", ["0|0|0|no session"], [actualPresence], differences);
         return differences;
     }
 
