@@ -50,6 +50,7 @@ public static class SiloHosting
             builder.Services.AddSingleton<IEventJournal>(sp => sp.GetRequiredService<AzureTableEventJournal>());
             builder.Services.AddHostedService<JournalDrainer>();
             builder.Services.AddSingleton<IPersonRecords, AzureTablePersonRecords>();
+            builder.Services.AddSingleton<IRoomNames, AzureTableRoomNames>();
         }
         else
         {
