@@ -59,8 +59,7 @@ public sealed class GrainStoragePersonRecords(
         foreach (var handOff in handOffs.OrderBy(h => h.Revision))
         {
             var key = handOff.Row.RoomName + "\n" + handOff.Row.RoomSessionId;
-            if (person.Rows.TryGetValue(key, out var held)
-                && (held.Revision > handOff.Revision || (held.Withdrawn == handOff.Withdrawn && (held.Withdrawn || held.Row == handOff.Row))))
+            if (person.Rows.TryGetValue(key, out var held) && (held.Revision > handOff.Revision || SameAs(held, handOff)))
             {
                 continue;
             }
@@ -69,6 +68,10 @@ public sealed class GrainStoragePersonRecords(
         }
         return changed;
     }
+
+    // Two withdrawals are the same whatever their rows hold (only their keys mean anything).
+    private static bool SameAs(PersonSessionRow held, PersonHandOff handOff) =>
+        held.Withdrawn == handOff.Withdrawn && (held.Withdrawn || held.Row == handOff.Row);
 
     private static GrainId Id(string personKey) => GrainId.Create(RecordType, personKey);
 }

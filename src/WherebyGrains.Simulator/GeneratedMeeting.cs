@@ -62,6 +62,9 @@ public sealed class GeneratedMeeting
     /// </summary>
     public const int MeetingsPerCohort = 4;
 
+    /// <summary>The most people a meeting has (at least 3).</summary>
+    public const int MaxPeople = 7;
+
     /// <summary>The person key of person <paramref name="person"/> of the meeting of <paramref name="seed"/> when it identifies as <paramref name="identity"/> (null: none, its connections stand alone).</summary>
     public static string? PersonKey(int seed, int person, Identity identity) => identity switch
     {
@@ -87,7 +90,7 @@ public sealed class GeneratedMeeting
         var legacy = random.Next(4) == 0;
         // A cohort's people identify the same way in each of its meetings, as a class's students do.
         var cohort = new Random(seed / MeetingsPerCohort);
-        var people = Enumerable.Range(0, 7).Select(_ => (Identity)cohort.Next(4)).Take(random.Next(3, 8)).ToList();
+        var people = Enumerable.Range(0, MaxPeople).Select(_ => (Identity)cohort.Next(4)).Take(random.Next(3, MaxPeople + 1)).ToList();
         var sessions = new List<GenSession>();
         var connections = new List<GenConnection>();
         var events = new List<RoomEvent>();
