@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
@@ -12,7 +14,7 @@ namespace WherebyGrains.Silo;
 
 /// <summary>One event in the journal, with where it is stored and who wrote it when.</summary>
 /// <param name="Partition">Its partition: a writer's second.</param>
-/// <param name="Row">Its row in the partition.</param>
+/// <param name="Row">Its batch's row in the partition (its entries share it and are removed together).</param>
 /// <param name="TenantId">The tenant.</param>
 /// <param name="Event">The event.</param>
 /// <param name="Silo">The silo that wrote it (<c>SiloAddress.ToParsableString()</c>); null for entries of releases that did not say.</param>
@@ -21,22 +23,35 @@ public sealed record JournalEntry(string Partition, string Row, string TenantId,
 
 /// <summary>
 /// The journal in an Azure Table, written by group commit: events that arrive together (from any
-/// room) are written as one entity-group transaction, up to 100 events a request. A few batches
-/// are in flight at once (one per writer); while they are, the next one fills. A writer's batches
-/// of one second share a partition (<c>{second, unix ms}-{silo}-{writer}</c>, so that age is a key
-/// range; rows <c>{batch}-{index}</c>), so that clean-up removes up to 100 entries a transaction
-/// however small the batches were.
+/// room) are written as one entity, packed (a batch of up to <see cref="MaxEvents"/> events and
+/// about 960 KB). A few batches are in flight at once (one per writer); while they are, the next one
+/// fills. A writer's batches of one second share a partition (<c>{second, unix ms}-{silo}-{writer}</c>,
+/// so that age is a key range; rows <c>{batch}</c>), so that clean-up removes many batches a
+/// transaction. One entity a batch, not one an event, because the storage's work (and Azurite's
+/// above all, which handles each entity of a transaction as a request of its own) follows the
+/// entities written, read and deleted, not the requests.
 /// </summary>
+/// <remarks>
+/// A batch's entity: <c>Silo</c>, <c>Count</c> (its events) and the packed events in binary
+/// properties <c>B0</c>, <c>B1</c>, ... of up to 60 KiB each; packed, an event is its tenant and its
+/// JSON, each as a 32-bit little-endian byte length and the UTF-8 bytes. Entries of the earlier
+/// layout (an entity an event: <c>Tenant</c>, <c>Silo</c>, the JSON in <c>E0</c>, <c>E1</c>, ...)
+/// are still read and removed.
+/// </remarks>
 public sealed class AzureTableEventJournal : IEventJournal, IDisposable
 {
     /// <summary>The journal's table.</summary>
     public const string Table = "WherebyGrainsJournal";
 
-    // Limits of an entity-group transaction (100 entities, 4 MiB) and of a binary property (64 KiB).
-    private const int MaxBatch = 100;
-    private const int MaxBatchBytes = 2 * 1024 * 1024;
+    /// <summary>The most events a batch holds.</summary>
+    public const int MaxEvents = 500;
+
+    // A binary property holds at most 64 KiB, an entity 1 MiB: 16 chunks of 60 KiB leave room for
+    // the rest of it. An event's JSON may take 15 of them (as when an entity held one event).
     private const int ChunkBytes = 60 * 1024;
-    private const int MaxChunks = 15;
+    private const int BatchBytes = 16 * ChunkBytes;
+    private const int MaxEventBytes = 15 * ChunkBytes;
+    private const int MaxDeletes = 100;
     private const int Writers = 4;
     private static readonly TimeSpan PartitionWindow = TimeSpan.FromSeconds(1);
 
@@ -50,7 +65,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     /// <summary>A journal in <paramref name="storage"/>'s account, written by <paramref name="silo"/>.</summary>
     /// <param name="storage">The storage account.</param>
     /// <param name="clock">Dates the batches.</param>
-    /// <param name="silo">This silo (<c>SiloAddress.ToParsableString()</c>), kept with each entry so that drainers leave a live silo's entries to it.</param>
+    /// <param name="silo">This silo (<c>SiloAddress.ToParsableString()</c>), kept with each batch so that drainers leave a live silo's entries to it.</param>
     public AzureTableEventJournal(StorageOptions storage, TimeProvider clock, string silo)
     {
         _table = new CreatedTable(StorageClients.Tables(storage).GetTableClient(Table));
@@ -67,11 +82,11 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     {
         _ = _writers.Value;
         var json = JsonSerializer.SerializeToUtf8Bytes(evt, JournalJsonContext.Default.WherebyEvent);
-        if (json.Length > ChunkBytes * MaxChunks)
+        if (json.Length > MaxEventBytes)
         {
             throw new InvalidOperationException("The event is too large for the journal.");
         }
-        var pending = new Pending(tenantId, json);
+        var pending = new Pending(Encoding.UTF8.GetBytes(tenantId), json);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("The journal is closed.");
@@ -80,24 +95,21 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     }
 
     /// <summary>
-    /// Up to <paramref name="max"/> entries written before <paramref name="before"/>, oldest batches
-    /// first; of those, only the ones <paramref name="take"/> accepts (all when null).
+    /// Entries written before <paramref name="before"/>, oldest batches first, whole batches until
+    /// there are at least <paramref name="max"/>; of those, the batches whose first entry
+    /// <paramref name="take"/> accepts (all when null; a batch's entries share their writer and time).
     /// </summary>
     public async Task<List<JournalEntry>> ReadWrittenBeforeAsync(DateTimeOffset before, int max, Func<JournalEntry, bool>? take, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken);
         var entries = new List<JournalEntry>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey lt {PartitionPrefix(before)}");
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Clamp(max / 5, 1, 1000), cancellationToken: cancellationToken))
         {
-            if (Read(entity) is { } evt)
+            var batch = Read(entity);
+            if (batch.Count > 0 && (take is null || take(batch[0])))
             {
-                var writtenAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(entity.PartitionKey.AsSpan(0, 13), CultureInfo.InvariantCulture));
-                var entry = new JournalEntry(entity.PartitionKey, entity.RowKey, entity.GetString("Tenant") ?? "", evt, entity.GetString("Silo"), writtenAt);
-                if (take is null || take(entry))
-                {
-                    entries.Add(entry);
-                }
+                entries.AddRange(batch);
             }
             if (entries.Count >= max)
             {
@@ -107,25 +119,29 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         return entries;
     }
 
-    /// <summary>Removes entries applied to their rooms, a transaction per partition and 100 entries (already gone is fine: another silo drained it).</summary>
+    /// <summary>
+    /// Removes the batches that hold <paramref name="entries"/>, a transaction per partition and 100
+    /// batches (already gone is fine: another silo drained it). Every entry of those batches must
+    /// have reached its room: pass only batches read whole and applied whole.
+    /// </summary>
     public async Task RemoveAsync(IEnumerable<JournalEntry> entries, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken);
         foreach (var partition in entries.GroupBy(e => e.Partition))
         {
-            foreach (var chunk in partition.Chunk(MaxBatch))
+            foreach (var rows in partition.Select(e => e.Row).Distinct(StringComparer.Ordinal).Chunk(MaxDeletes))
             {
                 try
                 {
-                    await table.SubmitTransactionAsync(chunk.Select(Delete), cancellationToken);
+                    await table.SubmitTransactionAsync(rows.Select(row => Delete(partition.Key, row)), cancellationToken);
                 }
                 catch (TableTransactionFailedException)
                 {
                     // Some were gone: remove what is left of them, still together.
-                    var left = await ExistingAsync(table, partition.Key, chunk, cancellationToken);
+                    var left = await ExistingAsync(table, partition.Key, rows, cancellationToken);
                     if (left.Count > 0)
                     {
-                        await table.SubmitTransactionAsync(left.Select(Delete), cancellationToken);
+                        await table.SubmitTransactionAsync(left.Select(row => Delete(partition.Key, row)), cancellationToken);
                     }
                 }
             }
@@ -137,15 +153,15 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
 
     private async Task WriteLoopAsync(int writer)
     {
-        var batch = new List<Pending>(MaxBatch);
+        var batch = new List<Pending>();
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
             var bytes = 0;
-            while (batch.Count < MaxBatch && bytes < MaxBatchBytes && _queue.Reader.TryRead(out var pending))
+            while (batch.Count < MaxEvents && _queue.Reader.TryPeek(out var next) && (batch.Count == 0 || bytes + next.Size <= BatchBytes) && _queue.Reader.TryRead(out var pending))
             {
                 batch.Add(pending);
-                bytes += pending.Json.Length;
+                bytes += pending.Size;
             }
             if (batch.Count == 0)
             {
@@ -153,7 +169,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
             }
             try
             {
-                await WriteAsync(writer, batch);
+                await WriteAsync(writer, batch, bytes);
                 foreach (var pending in batch)
                 {
                     pending.Written.TrySetResult();
@@ -169,60 +185,109 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         }
     }
 
-    private async Task WriteAsync(int writer, List<Pending> batch)
+    private async Task WriteAsync(int writer, List<Pending> batch, int bytes)
     {
         var table = await _table.GetAsync();
         var now = _clock.GetUtcNow();
         var window = now.AddTicks(-(now.UtcTicks % PartitionWindow.Ticks));
-        var partition = $"{PartitionPrefix(window)}-{_instance}-{writer}";
-        var sequence = Interlocked.Increment(ref _sequence);
-        var actions = new List<TableTransactionAction>(batch.Count);
-        for (var i = 0; i < batch.Count; i++)
+        var entity = new TableEntity($"{PartitionPrefix(window)}-{_instance}-{writer}", Interlocked.Increment(ref _sequence).ToString("D10", CultureInfo.InvariantCulture))
         {
-            var entity = new TableEntity(partition, $"{sequence:D10}-{i:D3}") { ["Tenant"] = batch[i].TenantId, ["Silo"] = Silo };
-            var json = batch[i].Json;
-            for (var chunk = 0; chunk * ChunkBytes < json.Length; chunk++)
-            {
-                // Nearly every event fits one property: store its bytes as they are.
-                entity[$"E{chunk}"] = json.Length <= ChunkBytes ? json : json.AsSpan(chunk * ChunkBytes, Math.Min(ChunkBytes, json.Length - chunk * ChunkBytes)).ToArray();
-            }
-            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, entity));
+            ["Silo"] = Silo,
+            ["Count"] = batch.Count,
+        };
+        var packed = new byte[bytes];
+        var at = 0;
+        foreach (var pending in batch)
+        {
+            at = Put(packed, at, pending.Tenant);
+            at = Put(packed, at, pending.Json);
         }
-        await table.SubmitTransactionAsync(actions);
+        for (var chunk = 0; chunk * ChunkBytes < packed.Length; chunk++)
+        {
+            entity[$"B{chunk}"] = packed.Length <= ChunkBytes ? packed : packed.AsSpan(chunk * ChunkBytes, Math.Min(ChunkBytes, packed.Length - chunk * ChunkBytes)).ToArray();
+        }
+        try
+        {
+            await table.AddEntityAsync(entity);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // The batch's key is this writer's alone: a conflict is a retry of an add that went through.
+        }
     }
 
-    private static TableTransactionAction Delete(JournalEntry entry) =>
-        new(TableTransactionActionType.Delete, new TableEntity(entry.Partition, entry.Row), ETag.All);
+    private static int Put(byte[] packed, int at, byte[] bytes)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(packed.AsSpan(at), bytes.Length);
+        bytes.CopyTo(packed.AsSpan(at + sizeof(int)));
+        return at + sizeof(int) + bytes.Length;
+    }
 
-    private static async Task<List<JournalEntry>> ExistingAsync(TableClient table, string partition, JournalEntry[] entries, CancellationToken cancellationToken)
+    private static TableTransactionAction Delete(string partition, string row) =>
+        new(TableTransactionActionType.Delete, new TableEntity(partition, row), ETag.All);
+
+    private static async Task<List<string>> ExistingAsync(TableClient table, string partition, string[] rows, CancellationToken cancellationToken)
     {
         var existing = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), select: ["RowKey"], cancellationToken: cancellationToken))
         {
             existing.Add(entity.RowKey);
         }
-        return [.. entries.Where(e => existing.Contains(e.Row))];
+        return [.. rows.Where(existing.Contains)];
     }
 
-    private static WherebyEvent? Read(TableEntity entity)
+    /// <summary>The entries of one stored entity: a batch's, or the one event of the earlier layout.</summary>
+    private static List<JournalEntry> Read(TableEntity entity)
+    {
+        var writtenAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(entity.PartitionKey.AsSpan(0, 13), CultureInfo.InvariantCulture));
+        var silo = entity.GetString("Silo");
+        JournalEntry Entry(string tenant, ReadOnlySpan<byte> json) =>
+            new(entity.PartitionKey, entity.RowKey, tenant, JsonSerializer.Deserialize(json, JournalJsonContext.Default.WherebyEvent)!, silo, writtenAt);
+
+        var entries = new List<JournalEntry>();
+        if (entity.GetInt32("Count") is { } count)
+        {
+            var packed = Joined(entity, "B");
+            var at = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var tenant = Take(packed, ref at);
+                var json = Take(packed, ref at);
+                entries.Add(Entry(Encoding.UTF8.GetString(tenant), json));
+            }
+        }
+        else if (Joined(entity, "E") is { Length: > 0 } json)
+        {
+            entries.Add(Entry(entity.GetString("Tenant") ?? "", json));
+        }
+        return entries;
+    }
+
+    private static ReadOnlySpan<byte> Take(byte[] packed, ref int at)
+    {
+        var length = BinaryPrimitives.ReadInt32LittleEndian(packed.AsSpan(at));
+        var bytes = packed.AsSpan(at + sizeof(int), length);
+        at += sizeof(int) + length;
+        return bytes;
+    }
+
+    private static byte[] Joined(TableEntity entity, string prefix)
     {
         var parts = new List<byte[]>();
-        for (var chunk = 0; entity.GetBinary($"E{chunk}") is { } part; chunk++)
+        for (var chunk = 0; entity.GetBinary($"{prefix}{chunk}") is { } part; chunk++)
         {
             parts.Add(part);
         }
-        return parts.Count switch
-        {
-            0 => null,
-            1 => JsonSerializer.Deserialize(parts[0], JournalJsonContext.Default.WherebyEvent),
-            _ => JsonSerializer.Deserialize([.. parts.SelectMany(p => p)], JournalJsonContext.Default.WherebyEvent),
-        };
+        return parts.Count == 1 ? parts[0] : [.. parts.SelectMany(p => p)];
     }
 
     private static string PartitionPrefix(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString("D13", CultureInfo.InvariantCulture);
 
-    private sealed record Pending(string TenantId, byte[] Json)
+    private sealed record Pending(byte[] Tenant, byte[] Json)
     {
+        /// <summary>Its bytes packed: its tenant and JSON, each with its length.</summary>
+        public int Size => 2 * sizeof(int) + Tenant.Length + Json.Length;
+
         public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -43,7 +43,7 @@ internal sealed partial class JournalDrainer(
                     .ToHashSet(StringComparer.Ordinal);
                 var entries = await journal.ReadWrittenBeforeAsync(now - Age, Page, e => Drains(e, journal.Silo, alive, now - Stale), stoppingToken);
                 read = entries.Count;
-                var applied = new ConcurrentBag<JournalEntry>();
+                var notApplied = new ConcurrentDictionary<(string Partition, string Row), bool>();
                 // One call per room for all of its entries: they share the room's write.
                 var rooms = entries.GroupBy(e => new RoomKey(e.TenantId, e.Event.RoomName));
                 await Parallel.ForEachAsync(rooms, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = stoppingToken }, async (room, token) =>
@@ -51,18 +51,20 @@ internal sealed partial class JournalDrainer(
                     try
                     {
                         await grains.GetGrain<IRoomGrain>(room.Key.ToString()).RecordJournaledAsync([.. room.Select(e => e.Event)]).WaitAsync(ApplyTimeout, token);
-                        foreach (var entry in room)
-                        {
-                            applied.Add(entry);
-                        }
                     }
                     catch (Exception e) when (!token.IsCancellationRequested)
                     {
                         LogNotYet(e, room.Count(), room.Key.TenantId);
+                        foreach (var entry in room)
+                        {
+                            notApplied.TryAdd((entry.Partition, entry.Row), true);
+                        }
                     }
                 });
+                // A batch holds events of many rooms: it goes once every one of them is applied.
+                var applied = entries.Where(e => !notApplied.ContainsKey((e.Partition, e.Row))).ToList();
                 await journal.RemoveAsync(applied, stoppingToken);
-                if (!applied.IsEmpty)
+                if (applied.Count > 0)
                 {
                     LogApplied(applied.Count);
                 }
@@ -71,7 +73,7 @@ internal sealed partial class JournalDrainer(
             {
                 LogJournalUnreadable(e);
             }
-            if (read == Page)
+            if (read >= Page)
             {
                 continue;
             }

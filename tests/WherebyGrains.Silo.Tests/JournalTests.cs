@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Azure.Data.Tables;
 using WherebyGrains.Contracts;
 using WherebyGrains.ServiceDefaults;
 using WherebyGrains.Testing;
@@ -21,11 +23,56 @@ public sealed class JournalTests : AzuriteTest
 
         Assert.Equal(events.OrderBy(e => e.Id), read.Select(r => r.Event).OrderBy(e => e.Id));
         Assert.All(read, r => Assert.Equal(SiloFactory.Tenant, r.TenantId));
-        // Group commit: far fewer transactions (partitions) than events.
-        Assert.InRange(read.Select(r => r.Partition).Distinct().Count(), 1, 20);
+        // Group commit: far fewer stored batches than events.
+        Assert.InRange(read.Select(r => (r.Partition, r.Row)).Distinct().Count(), 1, 20);
 
         await journal.RemoveAsync(read, TestContext.Current.CancellationToken);
         Assert.Empty(await journal.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, take: null, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_batch_is_read_whole_however_few_entries_are_asked_for()
+    {
+        using var journal = NewJournal();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => journal.AppendAsync(SiloFactory.Tenant, Event($"w{i}", $"/whole-{i % 3}", at), TestContext.Current.CancellationToken)));
+        var everything = await journal.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, take: null, TestContext.Current.CancellationToken);
+        var batches = everything.GroupBy(e => (e.Partition, e.Row)).ToList();
+        Assert.True(batches.Count < everything.Count, "events that arrive together share a stored batch");
+
+        // The drainer removes what it read once applied: it must never get part of a batch.
+        var first = await journal.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1, take: null, TestContext.Current.CancellationToken);
+        var firstBatch = Assert.Single(first.GroupBy(e => (e.Partition, e.Row)));
+        Assert.Equal(batches.Single(b => b.Key == firstBatch.Key).Select(e => e.Event.Id).Order(), firstBatch.Select(e => e.Event.Id).Order());
+
+        await journal.RemoveAsync(first, TestContext.Current.CancellationToken);
+        var left = await journal.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, take: null, TestContext.Current.CancellationToken);
+        Assert.Equal(everything.Count - first.Count, left.Count);
+        Assert.DoesNotContain(left, e => (e.Partition, e.Row) == firstBatch.Key);
+    }
+
+    [Fact]
+    public async Task Entries_of_the_earlier_layout_an_entity_an_event_are_read_and_removed()
+    {
+        // What a silo of an earlier release left: each event its own entity, its JSON in E0.
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var table = new TableServiceClient(Azurite.ConnectionString).GetTableClient(AzureTableEventJournal.Table);
+        await table.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
+        var partition = $"{at.ToUnixTimeMilliseconds():D13}-earlier-0";
+        foreach (var (id, row) in new[] { ("old-1", "0000000001-000"), ("old-2", "0000000001-001") })
+        {
+            var json = JsonSerializer.SerializeToUtf8Bytes(Event(id, "/earlier", at), JournalJsonContext.Default.WherebyEvent);
+            await table.AddEntityAsync(new TableEntity(partition, row) { ["Tenant"] = SiloFactory.Tenant, ["Silo"] = "10.0.0.9:11111@1", ["E0"] = json }, TestContext.Current.CancellationToken);
+        }
+        using var journal = NewJournal();
+
+        var read = (await journal.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, take: null, TestContext.Current.CancellationToken))
+            .Where(e => e.Partition == partition).ToList();
+
+        Assert.Equal(["old-1", "old-2"], read.Select(e => e.Event.Id).Order());
+        Assert.All(read, e => Assert.Equal((SiloFactory.Tenant, "10.0.0.9:11111@1", "/earlier"), (e.TenantId, e.Silo, e.Event.RoomName)));
+        await journal.RemoveAsync(read, TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(await journal.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, take: null, TestContext.Current.CancellationToken), e => e.Partition == partition);
     }
 
     [Fact]
