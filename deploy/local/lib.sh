@@ -84,6 +84,11 @@ start_azurite() {
   port_open $((azurite_port + 2)) || fail "Azurite did not open its ports within 30s: $(tail -5 "$data/logs/azurite.log")"
   export WherebyGrains__Storage__ConnectionString
   WherebyGrains__Storage__ConnectionString="$(azurite_connection_string)"
+  # Azurite serves one request at a time (one Node.js thread): with fewer writes behind the
+  # answers in flight, the journal's and activations' requests queue behind fewer of them
+  # (measured: a third fewer answers over 100 ms, and more events/s). A storage account serves many
+  # at once: the service's default stays 64.
+  export WherebyGrains__Storage__MaxConcurrentStateWrites="${WherebyGrains__Storage__MaxConcurrentStateWrites:-8}"
   say "Azurite is up on 127.0.0.1:$azurite_port-$((azurite_port + 2))"
 }
 

@@ -154,12 +154,25 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     private async Task WriteLoopAsync(int writer)
     {
         var batch = new List<Pending>();
-        while (await _queue.Reader.WaitToReadAsync())
+        Pending? carried = null;
+        while (carried is not null || await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
             var bytes = 0;
-            while (batch.Count < MaxEvents && _queue.Reader.TryPeek(out var next) && (batch.Count == 0 || bytes + next.Size <= BatchBytes) && _queue.Reader.TryRead(out var pending))
+            if (carried is not null)
             {
+                batch.Add(carried);
+                bytes = carried.Size;
+                carried = null;
+            }
+            while (batch.Count < MaxEvents && _queue.Reader.TryRead(out var pending))
+            {
+                if (batch.Count > 0 && bytes + pending.Size > BatchBytes)
+                {
+                    // It starts the next batch (writers read concurrently, so peeking would not hold it).
+                    carried = pending;
+                    break;
+                }
                 batch.Add(pending);
                 bytes += pending.Size;
             }

@@ -31,6 +31,21 @@ public sealed class JournalTests : AzuriteTest
     }
 
     [Fact]
+    public async Task Large_events_arriving_together_fill_several_batches_the_storage_accepts()
+    {
+        using var journal = NewJournal();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        // Six events of ~400 KB: two fit an entity's ~960 KB, so at least three batches.
+        var events = Enumerable.Range(0, 6).Select(i => Event($"big{i}", "/big", at, metadata: new string((char)('a' + i), 400_000))).ToList();
+
+        await Task.WhenAll(events.Select(e => journal.AppendAsync(SiloFactory.Tenant, e, TestContext.Current.CancellationToken)));
+        var read = await journal.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, take: null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(events.Select(e => (e.Id, e.Metadata)).Order(), read.Select(r => (r.Event.Id, r.Event.Metadata)).Order());
+        Assert.InRange(read.Select(r => (r.Partition, r.Row)).Distinct().Count(), 3, 6);
+    }
+
+    [Fact]
     public async Task A_batch_is_read_whole_however_few_entries_are_asked_for()
     {
         using var journal = NewJournal();
