@@ -4,7 +4,10 @@ using WherebyGrains.Contracts;
 
 namespace WherebyGrains.Grains;
 
-/// <summary>The record of one person in grain storage (<see cref="GrainStoragePersonRecords"/>): a row per session attended.</summary>
+/// <summary>
+/// One person's rows, a row per session attended: what <see cref="PersonRowsGrain"/> holds per
+/// person, and the record person grains kept in grain storage before rooms wrote the rows.
+/// </summary>
 [GenerateSerializer, Alias("wg.PersonState")]
 public sealed class PersonState
 {
@@ -22,6 +25,20 @@ public sealed class PersonState
         var person = record.State ??= new PersonState();
         return (record, person);
     }
+
+    /// <summary>Upserts the row (or withdrawal) of <paramref name="handOff"/> by (room, session); one older than the row held changes nothing.</summary>
+    public void Merge(PersonHandOff handOff)
+    {
+        var key = handOff.Row.RoomName + "\n" + handOff.Row.RoomSessionId;
+        if (Rows.TryGetValue(key, out var held) && held.Revision > handOff.Revision)
+        {
+            return;
+        }
+        Rows[key] = new PersonSessionRow(handOff.Row, handOff.Revision) { Withdrawn = handOff.Withdrawn };
+    }
+
+    /// <summary>The rows held, withdrawn ones left out.</summary>
+    public IReadOnlyList<AttendanceRow> Current() => [.. Rows.Values.Where(r => !r.Withdrawn).Select(r => r.Row)];
 }
 
 /// <summary>One row and the revision of the hand-off that wrote it.</summary>

@@ -54,7 +54,7 @@ public static class SiloHosting
         }
         else
         {
-            builder.Services.AddSingleton<IPersonRecords, GrainStoragePersonRecords>();
+            builder.Services.AddSingleton<IPersonRecords, MemoryPersonRecords>();
         }
         builder.Services.AddWebhookIngest();
         builder.Services.AddQueryApi();

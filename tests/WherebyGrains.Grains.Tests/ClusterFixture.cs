@@ -42,7 +42,7 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<AttendanceMetrics>();
             // Small, so that writes queue for it in tests too.
             silo.Services.AddSingleton(new StorageWriteGate(4));
-            silo.Services.AddSingleton<IPersonRecords, GrainStoragePersonRecords>();
+            silo.Services.AddSingleton<IPersonRecords, MemoryPersonRecords>();
             silo.Services.Configure<RoomGrainOptions>(o => o.ArchiveAfter = TimeSpan.FromHours(6));
         });
         Cluster = builder.Build();
