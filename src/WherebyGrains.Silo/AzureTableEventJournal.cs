@@ -60,16 +60,19 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private readonly Lazy<Task[]> _writers;
+    private readonly JournalMetrics? _metrics;
     private long _sequence;
 
     /// <summary>A journal in <paramref name="storage"/>'s account, written by <paramref name="silo"/>.</summary>
     /// <param name="storage">The storage account.</param>
     /// <param name="clock">Dates the batches.</param>
     /// <param name="silo">This silo (<c>SiloAddress.ToParsableString()</c>), kept with each batch so that drainers leave a live silo's entries to it.</param>
-    public AzureTableEventJournal(StorageOptions storage, TimeProvider clock, string silo)
+    /// <param name="metrics">Where batch writes are reported; none in tests that do not look.</param>
+    public AzureTableEventJournal(StorageOptions storage, TimeProvider clock, string silo, JournalMetrics? metrics = null)
     {
         _table = new CreatedTable(StorageClients.Tables(storage).GetTableClient(Table));
         _clock = clock;
+        _metrics = metrics;
         Silo = silo;
         _writers = new Lazy<Task[]>(() => [.. Enumerable.Range(0, Writers).Select(writer => Task.Run(() => WriteLoopAsync(writer)))]);
     }
@@ -180,9 +183,11 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
             {
                 continue;
             }
+            var started = _clock.GetTimestamp();
             try
             {
                 await WriteAsync(writer, batch, bytes);
+                _metrics?.Record(_clock.GetElapsedTime(started), batch.Count, written: true);
                 foreach (var pending in batch)
                 {
                     pending.Written.TrySetResult();
@@ -190,6 +195,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
             }
             catch (Exception e)
             {
+                _metrics?.Record(_clock.GetElapsedTime(started), batch.Count, written: false);
                 foreach (var pending in batch)
                 {
                     pending.Written.TrySetException(e);

@@ -46,6 +46,7 @@ public static class SiloHosting
         builder.Services.AddHostedService<ShutdownDrain>();
         if (storage.Provider == StorageProvider.AzureTable)
         {
+            builder.Services.AddSingleton<JournalMetrics>();
             builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AzureTableEventJournal>(sp, sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString()));
             builder.Services.AddSingleton<IEventJournal>(sp => sp.GetRequiredService<AzureTableEventJournal>());
             builder.Services.AddHostedService<JournalDrainer>();
