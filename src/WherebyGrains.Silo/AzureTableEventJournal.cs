@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
@@ -53,6 +54,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     private const int MaxEventBytes = 15 * ChunkBytes;
     private const int MaxDeletes = 100;
     private const int Writers = 4;
+    private const int MaxKept = 100_000;
     private static readonly TimeSpan PartitionWindow = TimeSpan.FromSeconds(1);
 
     private readonly CreatedTable _table;
@@ -61,6 +63,12 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private readonly Lazy<Task[]> _writers;
     private readonly JournalMetrics? _metrics;
+
+    // Batches this instance wrote, kept (up to MaxKept events) until its drainer takes them, so
+    // that draining its own batches reads nothing back: under load that read was a large share of
+    // the storage's work (every event written was also sent back once).
+    private readonly ConcurrentQueue<JournalEntry[]> _kept = new();
+    private int _keptEvents;
     private long _sequence;
 
     /// <summary>A journal in <paramref name="storage"/>'s account, written by <paramref name="silo"/>.</summary>
@@ -89,12 +97,29 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         {
             throw new InvalidOperationException("The event is too large for the journal.");
         }
-        var pending = new Pending(Encoding.UTF8.GetBytes(tenantId), json);
+        var pending = new Pending(tenantId, evt, Encoding.UTF8.GetBytes(tenantId), json);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("The journal is closed.");
         }
         return pending.Written.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Whole batches that this instance wrote before <paramref name="before"/>, from memory, oldest
+    /// first, until there are at least <paramref name="max"/> entries; each is handed out once. What
+    /// it returns is still in storage until removed, and what it did not keep (more than it keeps at
+    /// once were waiting) only there: <see cref="ReadWrittenBeforeAsync"/> finds both.
+    /// </summary>
+    public List<JournalEntry> TakeWrittenBefore(DateTimeOffset before, int max)
+    {
+        var entries = new List<JournalEntry>();
+        while (entries.Count < max && _kept.TryPeek(out var batch) && batch[0].WrittenAt < before && _kept.TryDequeue(out batch))
+        {
+            Interlocked.Add(ref _keptEvents, -batch.Length);
+            entries.AddRange(batch);
+        }
+        return entries;
     }
 
     /// <summary>
@@ -209,7 +234,9 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         var table = await _table.GetAsync();
         var now = _clock.GetUtcNow();
         var window = now.AddTicks(-(now.UtcTicks % PartitionWindow.Ticks));
-        var entity = new TableEntity($"{PartitionPrefix(window)}-{_instance}-{writer}", Interlocked.Increment(ref _sequence).ToString("D10", CultureInfo.InvariantCulture))
+        var partition = $"{PartitionPrefix(window)}-{_instance}-{writer}";
+        var row = Interlocked.Increment(ref _sequence).ToString("D10", CultureInfo.InvariantCulture);
+        var entity = new TableEntity(partition, row)
         {
             ["Silo"] = Silo,
             ["Count"] = batch.Count,
@@ -233,6 +260,17 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         {
             // The batch's key is this writer's alone: a conflict is a retry of an add that went through.
         }
+        Keep(batch, partition, row, window);
+    }
+
+    private void Keep(List<Pending> batch, string partition, string row, DateTimeOffset window)
+    {
+        if (Interlocked.Add(ref _keptEvents, batch.Count) > MaxKept)
+        {
+            Interlocked.Add(ref _keptEvents, -batch.Count);
+            return;
+        }
+        _kept.Enqueue([.. batch.Select(p => new JournalEntry(partition, row, p.TenantId, p.Event, Silo, window))]);
     }
 
     private static int Put(byte[] packed, int at, byte[] bytes)
@@ -302,7 +340,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
 
     private static string PartitionPrefix(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString("D13", CultureInfo.InvariantCulture);
 
-    private sealed record Pending(byte[] Tenant, byte[] Json)
+    private sealed record Pending(string TenantId, WherebyEvent Event, byte[] Tenant, byte[] Json)
     {
         /// <summary>Its bytes packed: its tenant and JSON, each with its length.</summary>
         public int Size => 2 * sizeof(int) + Tenant.Length + Json.Length;

@@ -4,8 +4,9 @@ using WherebyGrains.Contracts;
 namespace WherebyGrains.Silo;
 
 /// <summary>
-/// Applies journal entries to their rooms and removes them once the rooms' own records hold them.
-/// Only entries older than <see cref="Age"/> are looked at: by then a live room has written them
+/// Applies journal entries to their rooms and removes them once the rooms' own records hold them:
+/// the batches this silo wrote from memory (nothing read back), the rest from the table. Only
+/// entries older than <see cref="Age"/> are looked at: by then a live room has written them
 /// itself (write-behind), so applying is a dedupe that confirms durability; after a crash, or when
 /// a room was unreachable, it is how the events reach their rooms. Each silo drains what it wrote
 /// and what silos that membership no longer counts as alive wrote (see <see cref="Drains"/>), so
@@ -28,45 +29,34 @@ internal sealed partial class JournalDrainer(
     private const int Page = 500;
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ApplyTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ScanEvery = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var lastScan = long.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             var read = 0;
             try
             {
                 var now = clock.GetUtcNow();
-                var alive = membership.CurrentSnapshot.Members.Values
-                    .Where(m => m.Status is not (SiloStatus.Dead or SiloStatus.None))
-                    .Select(m => m.SiloAddress.ToParsableString())
-                    .ToHashSet(StringComparer.Ordinal);
-                var entries = await journal.ReadWrittenBeforeAsync(now - Age, Page, e => Drains(e, journal.Silo, alive, now - Stale), stoppingToken);
-                read = entries.Count;
-                var notApplied = new ConcurrentDictionary<(string Partition, string Row), bool>();
-                // One call per room for all of its entries: they share the room's write.
-                var rooms = entries.GroupBy(e => new RoomKey(e.TenantId, e.Event.RoomName));
-                await Parallel.ForEachAsync(rooms, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = stoppingToken }, async (room, token) =>
+                // Its own batches from memory first: nothing to read back. The table is read when
+                // those are done, and under steady load at least every ScanEvery, for what memory
+                // does not hold: other silos' entries, batches whose rooms were not reached, and
+                // what was written before this process started.
+                var own = journal.TakeWrittenBefore(now - Age, Page);
+                read = own.Count;
+                await ApplyAndRemoveAsync(own, stoppingToken);
+                if (read < Page && (read == 0 || lastScan == long.MinValue || clock.GetElapsedTime(lastScan) >= ScanEvery))
                 {
-                    try
-                    {
-                        await grains.GetGrain<IRoomGrain>(room.Key.ToString()).RecordJournaledAsync([.. room.Select(e => e.Event)]).WaitAsync(ApplyTimeout, token);
-                    }
-                    catch (Exception e) when (!token.IsCancellationRequested)
-                    {
-                        LogNotYet(e, room.Count(), room.Key.TenantId);
-                        foreach (var entry in room)
-                        {
-                            notApplied.TryAdd((entry.Partition, entry.Row), true);
-                        }
-                    }
-                });
-                // A batch holds events of many rooms: it goes once every one of them is applied.
-                var applied = entries.Where(e => !notApplied.ContainsKey((e.Partition, e.Row))).ToList();
-                await journal.RemoveAsync(applied, stoppingToken);
-                if (applied.Count > 0)
-                {
-                    LogApplied(applied.Count);
+                    lastScan = clock.GetTimestamp();
+                    var alive = membership.CurrentSnapshot.Members.Values
+                        .Where(m => m.Status is not (SiloStatus.Dead or SiloStatus.None))
+                        .Select(m => m.SiloAddress.ToParsableString())
+                        .ToHashSet(StringComparer.Ordinal);
+                    var stored = await journal.ReadWrittenBeforeAsync(now - Age, Page, e => Drains(e, journal.Silo, alive, now - Stale), stoppingToken);
+                    read = stored.Count;
+                    await ApplyAndRemoveAsync(stored, stoppingToken);
                 }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -85,6 +75,41 @@ internal sealed partial class JournalDrainer(
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>Applies <paramref name="entries"/> (whole batches) to their rooms and removes the batches all of whose rooms took them.</summary>
+    private async Task ApplyAndRemoveAsync(List<JournalEntry> entries, CancellationToken stoppingToken)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+        var notApplied = new ConcurrentDictionary<(string Partition, string Row), bool>();
+        // One call per room for all of its entries: they share the room's write.
+        var rooms = entries.GroupBy(e => new RoomKey(e.TenantId, e.Event.RoomName));
+        await Parallel.ForEachAsync(rooms, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = stoppingToken }, async (room, token) =>
+        {
+            try
+            {
+                await grains.GetGrain<IRoomGrain>(room.Key.ToString()).RecordJournaledAsync([.. room.Select(e => e.Event)]).WaitAsync(ApplyTimeout, token);
+            }
+            catch (Exception e) when (!token.IsCancellationRequested)
+            {
+                LogNotYet(e, room.Count(), room.Key.TenantId);
+                foreach (var entry in room)
+                {
+                    notApplied.TryAdd((entry.Partition, entry.Row), true);
+                }
+            }
+        });
+        // A batch holds events of many rooms: it goes once every one of them is applied; the
+        // others stay in the table, where a later read finds them.
+        var applied = entries.Where(e => !notApplied.ContainsKey((e.Partition, e.Row))).ToList();
+        await journal.RemoveAsync(applied, stoppingToken);
+        if (applied.Count > 0)
+        {
+            LogApplied(applied.Count);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Data.Tables;
 using WherebyGrains.Contracts;
+using WherebyGrains.Simulator;
 using WherebyGrains.ServiceDefaults;
 using WherebyGrains.Testing;
 
@@ -163,6 +164,52 @@ public sealed class JournalTests : AzuriteTest
 
         Assert.Equal(["orphan"], held);
         Assert.Equal(0, left);
+    }
+
+    [Fact]
+    public async Task A_journal_hands_out_its_own_batches_from_memory_once_and_the_table_keeps_them_until_removed()
+    {
+        using var journal = NewJournal();
+        var events = Enumerable.Range(0, 40).Select(i => Event($"k{i}", "/kept", DateTimeOffset.UtcNow.AddMinutes(-5))).ToList();
+        await Task.WhenAll(events.Select(e => journal.AppendAsync(SiloFactory.Tenant, e, TestContext.Current.CancellationToken)));
+        var later = DateTimeOffset.UtcNow.AddMinutes(1);
+
+        Assert.Empty(journal.TakeWrittenBefore(DateTimeOffset.UtcNow.AddMinutes(-1), 1000));
+        var first = journal.TakeWrittenBefore(later, 1);
+        Assert.Single(first.Select(e => (e.Partition, e.Row)).Distinct());
+        var taken = first.Concat(journal.TakeWrittenBefore(later, 1000)).ToList();
+        Assert.Empty(journal.TakeWrittenBefore(later, 1000));
+        Assert.Equal(events.Select(e => e.Id).Order(StringComparer.Ordinal), taken.Select(e => e.Event.Id).Order(StringComparer.Ordinal));
+        Assert.All(taken, e => Assert.Equal((SiloFactory.Tenant, journal.Silo), (e.TenantId, e.Silo)));
+
+        // What memory handed out is the table's too, until removed: a drainer that could not apply it reads it there.
+        var stored = await journal.ReadWrittenBeforeAsync(later, 1000, take: null, TestContext.Current.CancellationToken);
+        Assert.Equal(taken.Select(e => (e.Partition, e.Row, e.Event)).OrderBy(e => e.Event.Id, StringComparer.Ordinal),
+            stored.Select(e => (e.Partition, e.Row, e.Event)).OrderBy(e => e.Event.Id, StringComparer.Ordinal));
+        await journal.RemoveAsync(taken, TestContext.Current.CancellationToken);
+        Assert.Empty(await journal.ReadWrittenBeforeAsync(later, 1000, take: null, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_running_silo_drains_the_batches_it_wrote_once_their_rooms_hold_them()
+    {
+        await using var silo = new SiloFactory(Azurite.ConnectionString);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var sender = silo.Webhooks();
+        foreach (var id in new[] { "d1", "d2", "d3" })
+        {
+            Assert.Equal(200, (await sender.SendAsync(WherebyPayloads.Client(WherebyEventTypes.ClientJoined, "/drained", at, id, "ds1", "visitor", id, id, null))).Status);
+        }
+        var room = silo.Grains.GetGrain<IRoomGrain>(new RoomKey(SiloFactory.Tenant, "/drained").ToString());
+        using var check = NewJournal();
+
+        // The journal drains entries older than JournalDrainer.Age: wait past it.
+        var left = await Eventually.Async(
+            async () => (await check.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 10, take: null, TestContext.Current.CancellationToken)).Count,
+            count => count == 0, JournalDrainer.Age * 4);
+
+        Assert.Equal(0, left);
+        Assert.Equal(3, (await room.GetRecordedEventsAsync()).Count);
     }
 
     private AzureTableEventJournal NewJournal(string silo = "127.0.0.1:11111@1") => new(new StorageOptions { ConnectionString = Azurite.ConnectionString }, TimeProvider.System, silo);
