@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using WherebyGrains.Api.Webhooks;
 using WherebyGrains.Contracts;
 
 namespace WherebyGrains.Silo;
@@ -18,7 +19,7 @@ public sealed class JournalMetrics
     {
         var meter = meters.Create(Telemetry.Name);
         _write = meter.CreateHistogram<double>("wherebygrains.journal.write.duration", "s", "Time the storage took to accept a journal batch.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = IngestMetrics.LatencyBuckets });
         _events = meter.CreateHistogram<int>("wherebygrains.journal.batch.events", "{event}", "Events written together in one journal batch.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500] });
     }

@@ -42,8 +42,11 @@ public sealed class IngestMetrics
         var meter = meters.Create(Telemetry.Name);
         _received = meter.CreateCounter<long>("wherebygrains.webhooks.received", "{webhook}", "Webhooks received, by outcome.");
         _duration = meter.CreateHistogram<double>("wherebygrains.webhooks.duration", "s", "Time from request to answer of a webhook.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
     }
+
+    /// <summary>Bucket bounds (s) for latencies on the answer path: fine below 100 ms, up to Whereby's 5 s.</summary>
+    public static IReadOnlyList<double> LatencyBuckets { get; } = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
     /// <summary>Records one answered webhook.</summary>
     /// <param name="tenantId">The tenant, or null when it is not a configured one (keeps tags bounded).</param>
