@@ -262,42 +262,10 @@ public sealed class LoadReportCommand : Command<LoadReportCommand.Settings>
     /// <inheritdoc />
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var results = File.ReadAllLines(settings.Results).Where(l => l.Length > 0)
-            .Select(l => JsonSerializer.Deserialize<LoadResult>(l)!).ToDictionary(r => r.Label);
-        var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"# Load results ({DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load generator on the same machine)");
-        text.AppendLine();
-        text.AppendLine("| run | events/s | p50 ms | p99 ms | errors | storage requests per event |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|");
-        foreach (var r in results.Values)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Label} | {r.PerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.Errors} | {(r.StorageRequestsPerOperation is { } q ? q.ToString("F2", CultureInfo.InvariantCulture) : "")} |");
-        }
-        text.AppendLine();
-        void Ratio(string what, string a, string b, double target)
-        {
-            if (results.TryGetValue(a, out var x) && results.TryGetValue(b, out var y))
-            {
-                var ratio = x.PerSecond / y.PerSecond;
-                text.AppendLine(CultureInfo.InvariantCulture, $"- {what}: {ratio:P0} (target at least {target:P0}): {(ratio >= target ? "met" : "missed")}");
-            }
-        }
-        Ratio("(2) full pipeline on memory ÷ (1) verify only", "2 pipeline memory", "1 verify only", 0.5);
-        Ratio("(3) durable on Azurite ÷ (4) Azurite single-entity upserts", "3 pipeline durable", "4 azurite upserts", 0.8);
-        if (results.TryGetValue("3 pipeline durable", out var durable))
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"- p99 of (3): {durable.P99Ms:F1} ms (target under 100 ms): {(durable.P99Ms < 100 ? "met" : "missed")}");
-            if (durable.StorageRequestsPerOperation is { } requests)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"- storage requests per event in (3), everything that follows included: {requests:F2} (target about one or fewer): {(requests <= 1.05 ? "met" : "missed")}");
-            }
-        }
-        foreach (var steady in results.Values.Where(r => r.Label.StartsWith("3s ", StringComparison.Ordinal) || r.Label.StartsWith("3m ", StringComparison.Ordinal)))
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"- p99 of {steady.Label} ({steady.PerSecond:F0}/s): {steady.P99Ms:F1} ms (target under 100 ms): {(steady.P99Ms < 100 ? "met" : "missed")}");
-        }
-        File.WriteAllText(settings.Output, text.ToString());
-        AnsiConsole.Write(new Text(text.ToString()));
+        var text = LoadReport.Render(File.ReadAllLines(settings.Results).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<LoadResult>(l)!), DateTimeOffset.UtcNow, Environment.ProcessorCount);
+        File.WriteAllText(settings.Output, text);
+        AnsiConsole.Write(new Text(text));
         return 0;
     }
 }
+
