@@ -71,7 +71,12 @@ public sealed partial class RoomGrain(
             return archived;
         }
         var outcome = await _ledger.RecordAsync(evt);
-        RequestSettle();
+        if (outcome == IngestOutcome.Accepted)
+        {
+            // A duplicate changes nothing to settle: above all the drainer's confirmation, 15 s
+            // later, of every event the room already holds, which recomputed every room once more.
+            RequestSettle();
+        }
         return outcome;
     }
 
