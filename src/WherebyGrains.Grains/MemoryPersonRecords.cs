@@ -1,5 +1,3 @@
-using System.IO.Hashing;
-using System.Text;
 using WherebyGrains.Contracts;
 
 namespace WherebyGrains.Grains;
@@ -22,5 +20,5 @@ public sealed class MemoryPersonRecords(IGrainFactory grains) : IPersonRecords
     public Task<IReadOnlyList<AttendanceRow>> ReadAsync(string personKey) =>
         grains.GetGrain<IPersonRowsGrain>(Shard(personKey)).ReadAsync(personKey);
 
-    private static long Shard(string personKey) => (long)(XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(personKey)) % Shards);
+    private static long Shard(string personKey) => (long)(TextHash.Of(personKey) % Shards);
 }

@@ -1,6 +1,4 @@
 using WherebyGrains.Contracts;
-using System.IO.Hashing;
-using System.Text;
 using WherebyGrains.Attendance;
 
 namespace WherebyGrains.Grains;
@@ -34,8 +32,8 @@ public static class PersonHandOffs
                 var row = AttendanceViews.Row(roomName, session, person, now);
                 // A live row changes every second: only its existence is handed off, the numbers come when it ends.
                 var fingerprint = session.EndedAt is null
-                    ? Fingerprint($"live\n{session.RoomSessionId}\n{session.StartedAt}")
-                    : Fingerprint($"{row.SessionStartedAt:O}\n{row.SessionEndedAt:O}\n{row.FirstJoinedAt:O}\n{row.LastLeftAt:O}\n{row.AttendedSeconds}\n{row.Connections}");
+                    ? TextHash.Of($"live\n{session.RoomSessionId}\n{session.StartedAt}")
+                    : TextHash.Of($"{row.SessionStartedAt:O}\n{row.SessionEndedAt:O}\n{row.FirstJoinedAt:O}\n{row.LastLeftAt:O}\n{row.AttendedSeconds}\n{row.Connections}");
                 var key = session.RoomSessionId + "\n" + person.PersonId;
                 current.Add(key);
                 if (handedOff.TryGetValue(key, out var last) && last == fingerprint)
@@ -58,6 +56,4 @@ public static class PersonHandOffs
         }
         return handOffs;
     }
-
-    private static ulong Fingerprint(string text) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(text));
 }

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using System.IO.Hashing;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -109,7 +107,7 @@ public sealed partial class RoomGrain(
         {
             return null;
         }
-        if (state.State.ArchivedEventIds.ContainsKey(IdHash(evt.Id)))
+        if (state.State.ArchivedEventIds.ContainsKey(TextHash.Of(evt.Id)))
         {
             return IngestOutcome.Duplicate;
         }
@@ -221,7 +219,7 @@ public sealed partial class RoomGrain(
             .Concat(attendance.Sessions.Select(s => AttendanceViews.Session(_key.RoomName, s, now)))
             .ToList();
         var people = state.State.Archived.SelectMany(a => a.PersonHashes)
-            .Concat(attendance.Sessions.SelectMany(s => s.People).Select(p => PersonHash(p.PersonId)))
+            .Concat(attendance.Sessions.SelectMany(s => s.People).Select(p => TextHash.Of(p.PersonId)))
             .Distinct()
             .Count();
         return Task.FromResult(new RoomSummary
@@ -478,12 +476,12 @@ public sealed partial class RoomGrain(
 
             state.State.Archived.Add(new ArchivedSession(
                 session.RoomSessionId, session.StartedAt, session.EndedAt!.Value, AttendanceViews.Session(_key.RoomName, session, now),
-                [.. session.People.Select(p => PersonHash(p.PersonId))]));
+                [.. session.People.Select(p => TextHash.Of(p.PersonId))]));
             state.State.RegisteredSessions.Remove(session.RoomSessionId);
             state.State.EndedCounted.Remove(session.RoomSessionId);
             foreach (var id in ids)
             {
-                state.State.ArchivedEventIds[IdHash(id)] = now;
+                state.State.ArchivedEventIds[TextHash.Of(id)] = now;
             }
             _ledger.Remove(ids, [session.RoomSessionId]);
             await _ledger.FlushAsync();
@@ -519,10 +517,6 @@ public sealed partial class RoomGrain(
 
     private IRoomSessionGrain SessionGrain(string roomSessionId) =>
         GrainFactory.GetGrain<IRoomSessionGrain>($"{_key}#{roomSessionId}");
-
-    private static ulong IdHash(string eventId) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(eventId));
-
-    private static ulong PersonHash(string personId) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(personId));
 
     /// <summary>
     /// Lists the room in the tenant's room index (once, when it first appears) and its sessions

@@ -97,7 +97,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         {
             throw new InvalidOperationException("The event is too large for the journal.");
         }
-        var pending = new Pending(tenantId, evt, Encoding.UTF8.GetBytes(tenantId), json);
+        var pending = new Pending(tenantId, evt, json);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("The journal is closed.");
@@ -340,8 +340,11 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
 
     private static string PartitionPrefix(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString("D13", CultureInfo.InvariantCulture);
 
-    private sealed record Pending(string TenantId, WherebyEvent Event, byte[] Tenant, byte[] Json)
+    private sealed record Pending(string TenantId, WherebyEvent Event, byte[] Json)
     {
+        /// <summary>The tenant id as packed.</summary>
+        public byte[] Tenant { get; } = Encoding.UTF8.GetBytes(TenantId);
+
         /// <summary>Its bytes packed: its tenant and JSON, each with its length.</summary>
         public int Size => 2 * sizeof(int) + Tenant.Length + Json.Length;
 
