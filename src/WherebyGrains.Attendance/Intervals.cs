@@ -6,38 +6,80 @@ public static class Intervals
     /// <summary>The union of <paramref name="intervals"/> as sorted, disjoint, non-empty intervals.</summary>
     public static List<Interval> Union(IEnumerable<Interval> intervals)
     {
-        var sorted = intervals.Where(i => !i.IsEmpty).OrderBy(i => i.Start).ThenBy(i => i.End).ToList();
-        var union = new List<Interval>(sorted.Count);
-        foreach (var interval in sorted)
+        var union = new List<Interval>();
+        foreach (var interval in intervals)
         {
-            if (union.Count > 0 && interval.Start <= union[^1].End)
-            {
-                union[^1] = union[^1] with { End = Math.Max(union[^1].End, interval.End) };
-            }
-            else
+            if (!interval.IsEmpty)
             {
                 union.Add(interval);
             }
         }
+        MergeInPlace(union);
         return union;
     }
 
     /// <summary>The length of the union of <paramref name="intervals"/> within <paramref name="window"/>.</summary>
-    public static long UnionLength(IEnumerable<Interval> intervals, Interval window) =>
-        Union(intervals.Select(i => i.ClipTo(window))).Sum(i => i.Length);
+    public static long UnionLength(IEnumerable<Interval> intervals, Interval window)
+    {
+        var union = Union(intervals.Select(i => i.ClipTo(window)));
+        var length = 0L;
+        foreach (var interval in union)
+        {
+            length += interval.Length;
+        }
+        return length;
+    }
+
+    /// <summary>Sorts non-empty <paramref name="intervals"/> and merges those that touch or overlap, in place.</summary>
+    private static void MergeInPlace(List<Interval> intervals)
+    {
+        // The rules run on every settle of every room: a sort and one pass, not LINQ's ordered iterators.
+        intervals.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
+        var kept = 0;
+        for (var i = 0; i < intervals.Count; i++)
+        {
+            var interval = intervals[i];
+            if (kept > 0 && interval.Start <= intervals[kept - 1].End)
+            {
+                intervals[kept - 1] = intervals[kept - 1] with { End = Math.Max(intervals[kept - 1].End, interval.End) };
+            }
+            else
+            {
+                intervals[kept++] = interval;
+            }
+        }
+        intervals.RemoveRange(kept, intervals.Count - kept);
+    }
 
     /// <summary>
     /// The most distinct keys present at one instant within <paramref name="window"/>: two
     /// intervals of one key at once count once.
     /// </summary>
     public static int MaxDistinctConcurrent<TKey>(IEnumerable<(TKey Key, Interval Interval)> items, Interval window)
-        where TKey : notnull
+        where TKey : notnull =>
+        MaxDistinctConcurrent(items.GroupBy(i => i.Key).Select(group => group.Select(g => g.Interval)), window);
+
+    /// <summary>
+    /// The most keys present at one instant within <paramref name="window"/>, given each key's
+    /// intervals: two intervals of one key at once count once.
+    /// </summary>
+    public static int MaxDistinctConcurrent(IEnumerable<IEnumerable<Interval>> intervalsByKey, Interval window)
     {
         // Per key, its union first: then keys never overlap themselves and a plain sweep counts keys.
         var edges = new List<(long At, int Delta)>();
-        foreach (var group in items.GroupBy(i => i.Key))
+        var own = new List<Interval>();
+        foreach (var intervals in intervalsByKey)
         {
-            foreach (var span in Union(group.Select(g => g.Interval.ClipTo(window))))
+            own.Clear();
+            foreach (var interval in intervals)
+            {
+                if (interval.ClipTo(window) is { IsEmpty: false } clipped)
+                {
+                    own.Add(clipped);
+                }
+            }
+            MergeInPlace(own);
+            foreach (var span in own)
             {
                 edges.Add((span.Start, +1));
                 edges.Add((span.End, -1));
@@ -68,26 +110,32 @@ public static class Intervals
     /// </summary>
     public static List<(long At, int Count)> Occupancy(IEnumerable<Interval> intervals)
     {
-        var edges = new SortedDictionary<long, int>();
+        var edges = new List<(long At, int Delta)>();
         foreach (var interval in intervals)
         {
-            if (interval.IsEmpty)
+            if (!interval.IsEmpty)
             {
-                continue;
+                edges.Add((interval.Start, +1));
+                edges.Add((interval.End, -1));
             }
-            edges[interval.Start] = edges.GetValueOrDefault(interval.Start) + 1;
-            edges[interval.End] = edges.GetValueOrDefault(interval.End) - 1;
         }
+        edges.Sort(static (a, b) => a.At.CompareTo(b.At));
         var steps = new List<(long At, int Count)>(edges.Count);
         var count = 0;
-        foreach (var (at, delta) in edges)
+        for (var i = 0; i < edges.Count;)
         {
-            if (delta == 0)
+            // Every edge at one instant at once: a start and an end there cancel out.
+            var at = edges[i].At;
+            var delta = 0;
+            for (; i < edges.Count && edges[i].At == at; i++)
             {
-                continue;
+                delta += edges[i].Delta;
             }
-            count += delta;
-            steps.Add((at, count));
+            if (delta != 0)
+            {
+                count += delta;
+                steps.Add((at, count));
+            }
         }
         return steps;
     }

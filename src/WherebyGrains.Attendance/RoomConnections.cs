@@ -27,22 +27,59 @@ internal static class RoomConnections
     public static List<RawConnection> Build(List<RoomEvent> ordered, SignedMetadata metadata)
     {
         var connections = new List<RawConnection>();
-        var client = ordered.Where(e => e.Kind is RoomEventKind.Joined or RoomEventKind.Left).ToList();
-
-        foreach (var group in client.Where(e => e.ParticipantId is not null).GroupBy(e => e.ParticipantId!, StringComparer.Ordinal))
+        // One pass, grouped in the order each participant first appears (as LINQ's GroupBy would):
+        // this runs on every settle of every room.
+        var byParticipant = new Dictionary<string, List<RoomEvent>>(StringComparer.Ordinal);
+        var participants = new List<List<RoomEvent>>();
+        List<RoomEvent>? anonymous = null;
+        foreach (var e in ordered)
         {
-            var joins = group.Where(e => e.Kind == RoomEventKind.Joined).ToList();
-            if (joins.Count == 0)
+            if (e.Kind is not (RoomEventKind.Joined or RoomEventKind.Left))
             {
                 continue;
             }
-            var lefts = group.Where(e => e.Kind == RoomEventKind.Left).ToList();
-            var joinedAt = joins[0].At;
-            long? leftAt = lefts.Count == 0 ? null : Math.Max(joinedAt, lefts[^1].At);
-            connections.Add(Create(group.Key, joins[0], group.ToList(), joinedAt, leftAt, metadata));
+            if (e.ParticipantId is null)
+            {
+                (anonymous ??= []).Add(e);
+            }
+            else if (byParticipant.TryGetValue(e.ParticipantId, out var own))
+            {
+                own.Add(e);
+            }
+            else
+            {
+                byParticipant.Add(e.ParticipantId, own = [e]);
+                participants.Add(own);
+            }
         }
 
-        foreach (var group in client.Where(e => e.ParticipantId is null).GroupBy(Fingerprint, StringComparer.Ordinal))
+        foreach (var own in participants)
+        {
+            RoomEvent? join = null, lastLeft = null;
+            foreach (var e in own)
+            {
+                if (e.Kind == RoomEventKind.Joined)
+                {
+                    join ??= e;
+                }
+                else
+                {
+                    lastLeft = e;
+                }
+            }
+            if (join is null)
+            {
+                continue;
+            }
+            long? leftAt = lastLeft is null ? null : Math.Max(join.At, lastLeft.At);
+            connections.Add(Create(join.ParticipantId!, join, own, join.At, leftAt, metadata));
+        }
+
+        if (anonymous is null)
+        {
+            return connections;
+        }
+        foreach (var group in anonymous.GroupBy(Fingerprint, StringComparer.Ordinal))
         {
             var open = new Queue<RoomEvent>();
             var pairs = new List<(RoomEvent Join, RoomEvent? Left)>();
@@ -70,25 +107,48 @@ internal static class RoomConnections
     private static RawConnection Create(string participantId, RoomEvent join, List<RoomEvent> own, long joinedAt, long? leftAt, SignedMetadata metadata)
     {
         // The join describes the connection; a later event fills what it lacked.
-        string? First(Func<RoomEvent, string?> field) => field(join) ?? own.Select(field).FirstOrDefault(v => v is not null);
+        string? First(Func<RoomEvent, string?> field)
+        {
+            if (field(join) is { } value)
+            {
+                return value;
+            }
+            foreach (var e in own)
+            {
+                if (field(e) is { } later)
+                {
+                    return later;
+                }
+            }
+            return null;
+        }
 
-        var externalId = First(e => e.ExternalId);
-        var check = metadata.Check(First(e => e.Metadata), joinedAt);
-        var roleName = First(e => e.RoleName);
+        var externalId = First(static e => e.ExternalId);
+        var check = metadata.Check(First(static e => e.Metadata), joinedAt);
+        var roleName = First(static e => e.RoleName);
+        // The connection's session: the join's, when any of its events names one at all.
+        string? lowestTag = null;
+        var ids = new string[own.Count];
+        for (var i = 0; i < own.Count; i++)
+        {
+            ids[i] = own[i].Id;
+            if (own[i].RoomSessionId is { } tag && (lowestTag is null || string.CompareOrdinal(tag, lowestTag) < 0))
+            {
+                lowestTag = tag;
+            }
+        }
         return new RawConnection(
             participantId,
-            Tag: own.Select(e => e.RoomSessionId).Where(s => s is not null).Order(StringComparer.Ordinal).FirstOrDefault() is { } tag
-                ? join.RoomSessionId ?? tag
-                : null,
+            Tag: lowestTag is null ? null : join.RoomSessionId ?? lowestTag,
             roleName,
             Roles.IsPerson(roleName),
             externalId,
-            First(e => e.DisplayName),
+            First(static e => e.DisplayName),
             check,
             PersonId: externalId ?? check.Identity ?? participantId,
             joinedAt,
             leftAt,
-            [.. own.Select(e => e.Id)]);
+            ids);
     }
 
     private static string Fingerprint(RoomEvent e) =>

@@ -22,7 +22,8 @@ public static class RoomTimeline
         var raw = RoomConnections.Build(ordered, settings.Metadata);
         var sessionEvents = ordered.Where(e => e.Kind is RoomEventKind.SessionStarted or RoomEventKind.SessionEnded).ToList();
 
-        var closedByRun = new Dictionary<RawConnection, long>();
+        // Keyed by the connection itself: hashing a record would hash all of its fields.
+        var closedByRun = new Dictionary<RawConnection, long>(ReferenceEqualityComparer.Instance);
         var runs = FindRuns(raw, sessionEvents, now, grace, closedByRun, out var nextChangeAt);
 
         // Where a connection is known to end: its 'left', else where a run's end closed it.
@@ -45,12 +46,15 @@ public static class RoomTimeline
     /// <summary>One event per id, in time order, ties broken by id: the same list for any delivery.</summary>
     private static List<RoomEvent> Canonical(IEnumerable<RoomEvent> events)
     {
-        var byId = new Dictionary<string, RoomEvent>(StringComparer.Ordinal);
+        var ordered = events.TryGetNonEnumeratedCount(out var count) ? new List<RoomEvent>(count) : [];
+        var seen = new HashSet<string>(count, StringComparer.Ordinal);
         foreach (var e in events)
         {
-            byId.TryAdd(e.Id, e);
+            if (seen.Add(e.Id))
+            {
+                ordered.Add(e);
+            }
         }
-        var ordered = byId.Values.ToList();
         ordered.Sort(static (a, b) => a.At != b.At ? a.At.CompareTo(b.At) : string.CompareOrdinal(a.Id, b.Id));
         return ordered;
     }
@@ -70,9 +74,13 @@ public static class RoomTimeline
         var endedEvents = sessionEvents.Where(e => e.Kind == RoomEventKind.SessionEnded).ToList();
         var searchFrom = long.MinValue;
 
+        long EndOf(RawConnection c) => truncated.TryGetValue(c, out var t) ? t : c.LeftAt ?? Forever;
+
         while (true)
         {
-            var steps = Intervals.Occupancy(people.Select(c => new Interval(c.JoinedAt, truncated.TryGetValue(c, out var t) ? t : c.LeftAt ?? Forever)));
+            // Connections that ended before the search point change no count from there on.
+            people.RemoveAll(c => EndOf(c) < searchFrom);
+            var steps = Intervals.Occupancy(people.Select(c => new Interval(c.JoinedAt, EndOf(c))));
             var startIndex = steps.FindIndex(s => s.At >= searchFrom && s.Count >= 2);
             if (startIndex < 0)
             {
@@ -89,8 +97,15 @@ public static class RoomTimeline
                     continue;
                 }
                 var drop = steps[i].At;
-                var rise = steps.Skip(i + 1).FirstOrDefault(s => s.Count >= 2);
-                var staysBelowUntil = rise == default ? Forever : rise.At;
+                var staysBelowUntil = Forever;
+                for (var j = i + 1; j < steps.Count; j++)
+                {
+                    if (steps[j].Count >= 2)
+                    {
+                        staysBelowUntil = steps[j].At;
+                        break;
+                    }
+                }
                 if (staysBelowUntil - drop >= grace)
                 {
                     inferredEnd = drop;
@@ -143,9 +158,10 @@ public static class RoomTimeline
         // Named sessions: every roomSessionId any event carries.
         var named = raw.Select(c => c.Tag).Concat(sessionEvents.Select(e => e.RoomSessionId))
             .OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        var byTag = raw.Where(c => c.Tag is not null).ToLookup(c => c.Tag!, StringComparer.Ordinal);
         foreach (var id in named)
         {
-            var tagged = raw.Where(c => c.Tag == id).ToList();
+            var tagged = byTag[id].ToList();
             var started = sessionEvents.Where(e => e.Kind == RoomEventKind.SessionStarted && e.RoomSessionId == id).Select(e => (long?)e.At).Min();
             var ended = sessionEvents.Where(e => e.Kind == RoomEventKind.SessionEnded && e.RoomSessionId == id).Select(e => (long?)e.At).Max();
             // Whereby's id spans every run its people took part in, even across a dip below 2.
@@ -270,22 +286,51 @@ public static class RoomTimeline
     {
         var span = new Interval(window.Start, Math.Max(window.Start, window.End ?? now));
 
-        var people = own.GroupBy(c => c.PersonId, StringComparer.Ordinal)
-            .Select(g =>
+        // The session's people in the order they first appear among its connections.
+        var connectionsByPerson = new Dictionary<string, List<Connection>>(StringComparer.Ordinal);
+        long totalMs = 0, totalMinutes = 0;
+        foreach (var c in own)
+        {
+            var length = c.Span(now).Length;
+            totalMs += length;
+            totalMinutes += (length + MinuteMs - 1) / MinuteMs;
+            if (!connectionsByPerson.TryGetValue(c.PersonId, out var ofPerson))
             {
-                var all = byPerson[g.Key].Select(c => c.Span(now));
-                return new SessionAttendance
+                connectionsByPerson.Add(c.PersonId, ofPerson = []);
+            }
+            ofPerson.Add(c);
+        }
+        var people = new List<SessionAttendance>(connectionsByPerson.Count);
+        foreach (var (personId, connections) in connectionsByPerson)
+        {
+            string? externalId = null;
+            long firstJoinedAt = long.MaxValue, lastLeftAt = long.MinValue;
+            var stillOpen = false;
+            foreach (var c in connections)
+            {
+                externalId ??= c.ExternalId;
+                firstJoinedAt = Math.Min(firstJoinedAt, c.JoinedAt);
+                if (c.LeftAt is { } left)
                 {
-                    PersonId = g.Key,
-                    ExternalId = g.Select(c => c.ExternalId).FirstOrDefault(x => x is not null),
-                    FirstJoinedAt = g.Min(c => c.JoinedAt),
-                    LastLeftAt = g.Any(c => c.LeftAt is null) ? null : g.Max(c => c.LeftAt),
-                    AttendedMs = Intervals.UnionLength(all, span),
-                    Connections = g.Count(),
-                };
-            })
-            .OrderBy(p => p.FirstJoinedAt).ThenBy(p => p.PersonId, StringComparer.Ordinal)
-            .ToList();
+                    lastLeftAt = Math.Max(lastLeftAt, left);
+                }
+                else
+                {
+                    stillOpen = true;
+                }
+            }
+            people.Add(new SessionAttendance
+            {
+                PersonId = personId,
+                ExternalId = externalId,
+                FirstJoinedAt = firstJoinedAt,
+                LastLeftAt = stillOpen ? null : lastLeftAt,
+                // Time in the session counts every connection of the person, whichever session it was assigned to.
+                AttendedMs = Intervals.UnionLength(byPerson[personId].Select(c => c.Span(now)), span),
+                Connections = connections.Count,
+            });
+        }
+        people.Sort(static (a, b) => a.FirstJoinedAt != b.FirstJoinedAt ? a.FirstJoinedAt.CompareTo(b.FirstJoinedAt) : string.CompareOrdinal(a.PersonId, b.PersonId));
 
         return new Session
         {
@@ -293,11 +338,10 @@ public static class RoomTimeline
             StartedAt = window.Start,
             EndedAt = window.End,
             EndInferred = window.End is not null && window.EndInferred,
-            TotalParticipantMs = own.Sum(c => c.Span(now).Length),
-            TotalParticipantMinutes = own.Sum(c => (c.Span(now).Length + MinuteMs - 1) / MinuteMs),
+            TotalParticipantMs = totalMs,
+            TotalParticipantMinutes = totalMinutes,
             TotalUniqueParticipants = people.Count,
-            PeakParticipants = Intervals.MaxDistinctConcurrent(
-                byPerson.SelectMany(p => p.Where(c => c.Span(now).Overlaps(span)).Select(c => (c.PersonId, c.Span(now)))), span),
+            PeakParticipants = Intervals.MaxDistinctConcurrent(byPerson.Select(person => person.Select(c => c.Span(now))), span),
             People = people,
         };
     }
@@ -305,11 +349,11 @@ public static class RoomTimeline
     private static Presence BuildPresence(List<RoomEvent> ordered, List<Connection> connections, List<Session> sessions)
     {
         var open = connections.Where(c => c.LeftAt is null).ToList();
-        var joinedIds = connections.Select(c => c.ParticipantId).ToHashSet(StringComparer.Ordinal);
 
         // A knock stands until it is cancelled or its participant joins.
-        var waiting = ordered
-            .Where(e => e.Kind == RoomEventKind.Knocked && e.ParticipantId is not null)
+        var knocks = ordered.Where(e => e.Kind == RoomEventKind.Knocked && e.ParticipantId is not null).ToList();
+        var joinedIds = knocks.Count == 0 ? [] : connections.Select(c => c.ParticipantId).ToHashSet(StringComparer.Ordinal);
+        var waiting = knocks
             .GroupBy(e => e.ParticipantId!, StringComparer.Ordinal)
             .Select(g => g.MaxBy(e => e.At)!)
             .Where(k => !joinedIds.Contains(k.ParticipantId!)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -16,6 +17,11 @@ public readonly record struct MetadataCheck(string? Shown, bool? Verified, strin
 /// </summary>
 public sealed class SignedMetadata(IReadOnlyList<byte[]> keys, TimeSpan maxAge, TimeSpan futureTolerance)
 {
+    // A room checks the same connections' metadata each time it computes (every settle): the
+    // answers are kept, so that the HMAC runs once per connection, not once per computation.
+    private const int MaxRemembered = 4096;
+    private readonly ConcurrentDictionary<(string Metadata, long EventAtMs), MetadataCheck> _checked = new();
+
     /// <summary>No keys: every check answers "not verifiable" (<c>Verified</c> null).</summary>
     public static SignedMetadata None { get; } = new([], TimeSpan.Zero, TimeSpan.Zero);
 
@@ -30,6 +36,19 @@ public sealed class SignedMetadata(IReadOnlyList<byte[]> keys, TimeSpan maxAge, 
         {
             return new MetadataCheck(null, false, null);
         }
+        if (_checked.TryGetValue((metadata, eventAtMs), out var known))
+        {
+            return known;
+        }
+        if (_checked.Count >= MaxRemembered)
+        {
+            _checked.Clear();
+        }
+        return _checked[(metadata, eventAtMs)] = Verify(metadata, eventAtMs);
+    }
+
+    private MetadataCheck Verify(string metadata, long eventAtMs)
+    {
         var lastComma = metadata.LastIndexOf(',');
         var middleComma = lastComma > 0 ? metadata.LastIndexOf(',', lastComma - 1) : -1;
         if (middleComma < 0)

@@ -234,6 +234,32 @@ public sealed class RoomTimelineTests
     }
 
     [Fact]
+    public void A_remembered_metadata_check_answers_only_for_its_own_event_time()
+    {
+        // Rooms check the same metadata at every computation, so answers are remembered: an
+        // answer for one event time must never stand for another (the age depends on it).
+        var key = "meta-key"u8.ToArray();
+        var metadata = new SignedMetadata([key], TimeSpan.FromHours(1), TimeSpan.FromMinutes(5));
+        const long signedAt = 1_800_000_000;
+        var signed = $"patient,42,{signedAt},{Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"patient,42,{signedAt}")))}";
+        var within = (signedAt * 1000) + (long)TimeSpan.FromMinutes(30).TotalMilliseconds;
+        var beyond = (signedAt * 1000) + (long)TimeSpan.FromHours(2).TotalMilliseconds;
+
+        for (var round = 0; round < 2; round++)
+        {
+            Assert.Equal(new MetadataCheck("patient,42", true, "patient,42"), metadata.Check(signed, within));
+            Assert.Equal(new MetadataCheck(signed, false, null), metadata.Check(signed, beyond));
+            Assert.Equal(new MetadataCheck(signed + "0", false, null), metadata.Check(signed + "0", within));
+        }
+        // Past what it remembers, it forgets and checks again, with the same answers.
+        for (var i = 0; i < 5_000; i++)
+        {
+            metadata.Check($"other,{signedAt},{i}", within);
+        }
+        Assert.Equal(new MetadataCheck("patient,42", true, "patient,42"), metadata.Check(signed, within));
+    }
+
+    [Fact]
     public void A_left_whose_join_has_not_arrived_waits_for_it()
     {
         var t = new Timeline().Leave(10, "a", "alice", session: "s1");
