@@ -118,8 +118,8 @@ public static class SiloHosting
         {
             o.TableServiceClient = StorageClients.StateTables(storage);
             o.TableName = StorageClients.GrainStateTable;
-            // Orleans' binary format: compact, fast, and version-tolerant through [Id] members.
-            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>());
+            // Orleans' binary format (compact, fast, version-tolerant through [Id] members), deflated.
+            o.GrainStorageSerializer = new CompressedGrainStateSerializer(new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()));
         }));
     }
 }
