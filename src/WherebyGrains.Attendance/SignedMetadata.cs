@@ -20,7 +20,9 @@ public sealed class SignedMetadata(IReadOnlyList<byte[]> keys, TimeSpan maxAge, 
     // A room checks the same connections' metadata each time it computes (every settle): the
     // answers are kept, so that the HMAC runs once per connection, not once per computation.
     private const int MaxRemembered = 4096;
-    private readonly ConcurrentDictionary<(string Metadata, long EventAtMs), MetadataCheck> _checked = new();
+    // Made on first use: each room activation of a tenant with keys has an instance of its own,
+    // and in many rooms no connection carries metadata.
+    private ConcurrentDictionary<(string Metadata, long EventAtMs), MetadataCheck>? _checked;
 
     /// <summary>No keys: every check answers "not verifiable" (<c>Verified</c> null).</summary>
     public static SignedMetadata None { get; } = new([], TimeSpan.Zero, TimeSpan.Zero);
@@ -36,15 +38,16 @@ public sealed class SignedMetadata(IReadOnlyList<byte[]> keys, TimeSpan maxAge, 
         {
             return new MetadataCheck(null, false, null);
         }
-        if (_checked.TryGetValue((metadata, eventAtMs), out var known))
+        var answers = LazyInitializer.EnsureInitialized(ref _checked);
+        if (answers.TryGetValue((metadata, eventAtMs), out var known))
         {
             return known;
         }
-        if (_checked.Count >= MaxRemembered)
+        if (answers.Count >= MaxRemembered)
         {
-            _checked.Clear();
+            answers.Clear();
         }
-        return _checked[(metadata, eventAtMs)] = Verify(metadata, eventAtMs);
+        return answers[(metadata, eventAtMs)] = Verify(metadata, eventAtMs);
     }
 
     private MetadataCheck Verify(string metadata, long eventAtMs)
