@@ -286,7 +286,7 @@ public static class RoomTimeline
     {
         var span = new Interval(window.Start, Math.Max(window.Start, window.End ?? now));
 
-        // The session's people in the order they first appear among its connections.
+        // The session's connections by person, and its totals, in one pass.
         var connectionsByPerson = new Dictionary<string, List<Connection>>(StringComparer.Ordinal);
         long totalMs = 0, totalMinutes = 0;
         foreach (var c in own)

@@ -268,4 +268,3 @@ public sealed class LoadReportCommand : Command<LoadReportCommand.Settings>
         return 0;
     }
 }
-

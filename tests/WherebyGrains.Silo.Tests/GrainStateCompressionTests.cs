@@ -15,7 +15,8 @@ namespace WherebyGrains.Silo.Tests;
 /// <summary>Grain records on Azure Table are deflated; records written before that still read.</summary>
 public sealed class GrainStateCompressionTests
 {
-    private static readonly OrleansGrainStorageSerializer Plain =
+    /// <summary>Orleans' binary format as it is: what releases before compression wrote.</summary>
+    internal static readonly OrleansGrainStorageSerializer Plain =
         new(new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>());
 
     [Fact]
@@ -67,7 +68,7 @@ public sealed class GrainStateCompressionUpgradeTests : AzuriteTest
         {
             // The release before: grain records in Orleans' binary format as it is.
             Configure = b => b.ConfigureTestServices(s => s.PostConfigure<AzureTableStorageOptions>(StorageNames.Grains, o =>
-                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>()))),
+                o.GrainStorageSerializer = GrainStateCompressionTests.Plain)),
         })
         {
             Assert.Equal((200, "accepted"), StatusAndBody(await before.Webhooks().SendAsync(first)));
