@@ -6,8 +6,14 @@ public sealed record Connection
     /// <summary>Whereby's participantId, or <c>anon-&lt;event id&gt;</c> for payloads without one.</summary>
     public required string ParticipantId { get; init; }
 
-    /// <summary>The session it belongs to; null when it overlaps none.</summary>
+    /// <summary>The first session it belongs to; null when it is in none (see <see cref="Sessions"/>).</summary>
     public string? RoomSessionId { get; init; }
+
+    /// <summary>
+    /// Every session it is in, oldest first, each with the part of the connection it counts
+    /// (rule 7: a connection that stayed between sessions is in each of them).
+    /// </summary>
+    public IReadOnlyList<SessionPart> Sessions { get; init; } = [];
 
     /// <summary>The Whereby role.</summary>
     public string? RoleName { get; init; }
@@ -33,10 +39,10 @@ public sealed record Connection
     /// <summary>From its <c>joined</c>.</summary>
     public required long JoinedAt { get; init; }
 
-    /// <summary>From its <c>left</c>, or its session's end; null while open.</summary>
+    /// <summary>From its <c>left</c>, or where the evidence of rule 3 closed it; null while open.</summary>
     public long? LeftAt { get; init; }
 
-    /// <summary>True when no <c>left</c> came and the session's end closed it.</summary>
+    /// <summary>True when no <c>left</c> came and the evidence of rule 3 closed it.</summary>
     public bool LeftInferred { get; init; }
 
     /// <summary>The ids of the events it was built from.</summary>
@@ -44,4 +50,26 @@ public sealed record Connection
 
     /// <summary>Its span, up to <paramref name="now"/> while open.</summary>
     public Interval Span(long now) => new(JoinedAt, Math.Max(JoinedAt, LeftAt ?? now));
+
+    /// <summary>The part of it that session <paramref name="roomSessionId"/> counts, up to <paramref name="now"/>; null when it is not in that session.</summary>
+    public Interval? PartIn(string roomSessionId, long now)
+    {
+        foreach (var part in Sessions)
+        {
+            if (part.RoomSessionId == roomSessionId)
+            {
+                return new Interval(part.From, Math.Max(part.From, part.To ?? now));
+            }
+        }
+        return null;
+    }
 }
+
+/// <summary>
+/// The part of a connection that one session counts: from the end of the connection's previous
+/// session (its join, for the first) to this session's end (its leave, for the last). Unix ms.
+/// </summary>
+/// <param name="RoomSessionId">The session.</param>
+/// <param name="From">Where the part starts.</param>
+/// <param name="To">Where it ends; null while the connection is open in its last session.</param>
+public sealed record SessionPart(string RoomSessionId, long From, long? To);

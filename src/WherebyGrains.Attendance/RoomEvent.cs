@@ -54,4 +54,10 @@ public sealed record RoomEvent
 
     /// <summary>The raw <c>metadata</c> (personal data, untrusted).</summary>
     public string? Metadata { get; init; }
+
+    /// <summary>The room's size after the event as Whereby counted it (<c>numClients</c>, all roles), when given.</summary>
+    public int? NumClients { get; init; }
+
+    /// <summary>The room's size after the event by role (<c>numClientsByRoleName</c>), when given.</summary>
+    public IReadOnlyDictionary<string, int>? NumClientsByRoleName { get; init; }
 }

@@ -30,6 +30,18 @@ public sealed record Session
     /// <summary>Most distinct people present at one instant within it.</summary>
     public int PeakParticipants { get; init; }
 
+    /// <summary>Insights' machine totals: each <c>recorder</c> connection's minutes in the session rounded up, then summed.</summary>
+    public long TotalRecorderMinutes { get; init; }
+
+    /// <summary>Insights' machine totals: each <c>streamer</c> connection's minutes in the session rounded up, then summed.</summary>
+    public long TotalStreamerMinutes { get; init; }
+
+    /// <summary>Distinct <c>recorder</c> connections in the session.</summary>
+    public int TotalUniqueRecorders { get; init; }
+
+    /// <summary>Distinct <c>streamer</c> connections in the session.</summary>
+    public int TotalUniqueStreamers { get; init; }
+
     /// <summary>Per person: attended time and connections.</summary>
     public IReadOnlyList<SessionAttendance> People { get; init; } = [];
 }

@@ -49,4 +49,7 @@ public sealed record WherebyEvent
 
     /// <summary>When this service received it (not part of Whereby's event; unset in events built by hand).</summary>
     [Id(13)] public DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>Room size after the event by role, as Whereby counted it (<c>numClientsByRoleName</c>).</summary>
+    [Id(14)] public IReadOnlyDictionary<string, int>? NumClientsByRoleName { get; init; }
 }

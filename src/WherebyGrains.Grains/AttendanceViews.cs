@@ -33,6 +33,8 @@ public static class AttendanceViews
             ExternalId = e.ExternalId,
             DisplayName = e.DisplayName,
             Metadata = e.Metadata,
+            NumClients = e.NumClients,
+            NumClientsByRoleName = e.NumClientsByRoleName,
         };
     }
 

@@ -25,6 +25,7 @@ internal sealed class WebhookData
     public string? Metadata { get; set; }
     public string? RoleName { get; set; }
     public int? NumClients { get; set; }
+    public Dictionary<string, int>? NumClientsByRoleName { get; set; }
     public bool? IsDialIn { get; set; }
 }
 

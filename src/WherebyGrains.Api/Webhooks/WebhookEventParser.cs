@@ -83,6 +83,7 @@ public static class WebhookEventParser
             DisplayName = data.DisplayName,
             Metadata = data.Metadata,
             NumClients = data.NumClients,
+            NumClientsByRoleName = data.NumClientsByRoleName,
             IsDialIn = data.IsDialIn,
             MeetingId = data.MeetingId,
         };
