@@ -24,7 +24,7 @@ internal static class RoomConnections
     /// <c>joined</c> will come. Payloads from 2022 have no participantId: their joins and leaves are
     /// paired first-in-first-out among events with the same role, name, externalId and metadata.
     /// </summary>
-    public static List<RawConnection> Build(List<RoomEvent> ordered, SignedMetadata metadata)
+    public static List<RawConnection> Build(List<RoomEvent> ordered, AttendanceSettings settings)
     {
         var connections = new List<RawConnection>();
         // One pass, grouped in the order each participant first appears (as LINQ's GroupBy would):
@@ -72,7 +72,7 @@ internal static class RoomConnections
                 continue;
             }
             long? leftAt = lastLeft is null ? null : Math.Max(join.At, lastLeft.At);
-            connections.Add(Create(join.ParticipantId!, join, own, join.At, leftAt, metadata));
+            connections.Add(Create(join.ParticipantId!, join, own, join.At, leftAt, settings));
         }
 
         if (anonymous is null)
@@ -98,13 +98,13 @@ internal static class RoomConnections
             foreach (var (join, left) in pairs)
             {
                 List<RoomEvent> own = left is null ? [join] : [join, left];
-                connections.Add(Create("anon-" + join.Id, join, own, join.At, left?.At, metadata));
+                connections.Add(Create("anon-" + join.Id, join, own, join.At, left?.At, settings));
             }
         }
         return connections;
     }
 
-    private static RawConnection Create(string participantId, RoomEvent join, List<RoomEvent> own, long joinedAt, long? leftAt, SignedMetadata metadata)
+    private static RawConnection Create(string participantId, RoomEvent join, List<RoomEvent> own, long joinedAt, long? leftAt, AttendanceSettings settings)
     {
         // The join describes the connection; a later event fills what it lacked.
         string? First(Func<RoomEvent, string?> field)
@@ -124,7 +124,7 @@ internal static class RoomConnections
         }
 
         var externalId = First(static e => e.ExternalId);
-        var check = metadata.Check(First(static e => e.Metadata), joinedAt);
+        var check = settings.Metadata.Check(First(static e => e.Metadata), joinedAt);
         var roleName = First(static e => e.RoleName);
         // The connection's session: the join's, when any of its events names one at all.
         string? lowestTag = null;
@@ -145,7 +145,8 @@ internal static class RoomConnections
             externalId,
             First(static e => e.DisplayName),
             check,
-            PersonId: externalId ?? check.Identity ?? participantId,
+            // With signed identities only, an externalId (typed into a URL by anyone) names nobody.
+            PersonId: (settings.Identity == PersonIdentity.ExternalId ? externalId : null) ?? check.Identity ?? participantId,
             joinedAt,
             leftAt,
             ids);

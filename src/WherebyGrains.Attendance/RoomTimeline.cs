@@ -19,7 +19,7 @@ public static class RoomTimeline
     {
         var grace = (long)settings.EndGrace.TotalMilliseconds;
         var ordered = Canonical(events);
-        var raw = RoomConnections.Build(ordered, settings.Metadata);
+        var raw = RoomConnections.Build(ordered, settings);
         var sessionEvents = ordered.Where(e => e.Kind is RoomEventKind.SessionStarted or RoomEventKind.SessionEnded).ToList();
 
         // Keyed by the connection itself: hashing a record would hash all of its fields.
