@@ -108,9 +108,9 @@ public static class Intervals
     /// The step function "how many intervals are open" as (instant, count from then on), in time
     /// order, one entry per instant at which the count changes. Starts at count 0.
     /// </summary>
-    public static List<(long At, int Count)> Occupancy(IEnumerable<Interval> intervals)
+    public static List<(long At, long Count)> Occupancy(IEnumerable<Interval> intervals)
     {
-        var edges = new List<(long At, int Delta)>();
+        var edges = new List<(long At, long Delta)>();
         foreach (var interval in intervals)
         {
             if (!interval.IsEmpty)
@@ -119,14 +119,23 @@ public static class Intervals
                 edges.Add((interval.End, -1));
             }
         }
+        return Steps(edges);
+    }
+
+    /// <summary>
+    /// The step function of weighted <paramref name="edges"/> (instant, change): (instant, total
+    /// from then on), in time order, one entry per instant at which the total changes.
+    /// </summary>
+    public static List<(long At, long Count)> Steps(List<(long At, long Delta)> edges)
+    {
         edges.Sort(static (a, b) => a.At.CompareTo(b.At));
-        var steps = new List<(long At, int Count)>(edges.Count);
-        var count = 0;
+        var steps = new List<(long At, long Count)>(edges.Count);
+        long count = 0;
         for (var i = 0; i < edges.Count;)
         {
             // Every edge at one instant at once: a start and an end there cancel out.
             var at = edges[i].At;
-            var delta = 0;
+            long delta = 0;
             for (; i < edges.Count && edges[i].At == at; i++)
             {
                 delta += edges[i].Delta;

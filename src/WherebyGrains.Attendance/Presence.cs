@@ -6,7 +6,10 @@ public sealed record Presence
     /// <summary>Connections open now, people and machines.</summary>
     public IReadOnlyList<Connection> Participants { get; init; } = [];
 
-    /// <summary>Open connections by role.</summary>
+    /// <summary>Open connections, plus those Whereby's counts show and no <c>joined</c> told of.</summary>
+    public int NumClients { get; init; }
+
+    /// <summary>Open connections by role (and the unseen ones, when the counts named their role).</summary>
     public IReadOnlyDictionary<string, int> NumClientsByRoleName { get; init; } = new Dictionary<string, int>();
 
     /// <summary>Visitors knocking now.</summary>

@@ -17,4 +17,7 @@ public sealed record RoomAttendance
     /// inferred end falling due); null when none is pending. A grain sets its timer by it.
     /// </summary>
     public long? NextChangeAt { get; init; }
+
+    /// <summary>The instant of the room's last event; null without events.</summary>
+    public long? LastEventAt { get; init; }
 }

@@ -3,7 +3,6 @@ namespace WherebyGrains.Attendance;
 /// <summary>A connection as its own events describe it, before sessions are known.</summary>
 internal sealed record RawConnection(
     string ParticipantId,
-    string? Tag,
     string? RoleName,
     bool IsPerson,
     string? ExternalId,
@@ -12,7 +11,8 @@ internal sealed record RawConnection(
     string PersonId,
     long JoinedAt,
     long? LeftAt,
-    IReadOnlyList<string> EventIds);
+    IReadOnlyList<string> EventIds,
+    IReadOnlyList<string> Tags);
 
 /// <summary>Pairs <c>joined</c> and <c>left</c> events into connections (rule 3) and names their person (rule 4).</summary>
 internal static class RoomConnections
@@ -126,20 +126,19 @@ internal static class RoomConnections
         var externalId = First(static e => e.ExternalId);
         var check = settings.Metadata.Check(First(static e => e.Metadata), joinedAt);
         var roleName = First(static e => e.RoleName);
-        // The connection's session: the join's, when any of its events names one at all.
-        string? lowestTag = null;
+        // The sessions its own events name (rule 7: it is in each of them).
+        List<string>? tags = null;
         var ids = new string[own.Count];
         for (var i = 0; i < own.Count; i++)
         {
             ids[i] = own[i].Id;
-            if (own[i].RoomSessionId is { } tag && (lowestTag is null || string.CompareOrdinal(tag, lowestTag) < 0))
+            if (own[i].RoomSessionId is { } tag && !(tags ??= []).Contains(tag))
             {
-                lowestTag = tag;
+                tags.Add(tag);
             }
         }
         return new RawConnection(
             participantId,
-            Tag: lowestTag is null ? null : join.RoomSessionId ?? lowestTag,
             roleName,
             Roles.IsPerson(roleName),
             externalId,
@@ -149,7 +148,8 @@ internal static class RoomConnections
             PersonId: (settings.Identity == PersonIdentity.ExternalId ? externalId : null) ?? check.Identity ?? participantId,
             joinedAt,
             leftAt,
-            ids);
+            ids,
+            (IReadOnlyList<string>?)tags ?? []);
     }
 
     private static string Fingerprint(RoomEvent e) =>

@@ -17,29 +17,36 @@ public static class RoomTimeline
     /// <summary>Applies the rules to <paramref name="events"/> as of <paramref name="now"/> (Unix ms).</summary>
     public static RoomAttendance Compute(IEnumerable<RoomEvent> events, long now, AttendanceSettings settings)
     {
-        var grace = (long)settings.EndGrace.TotalMilliseconds;
+        var grace = Milliseconds(settings.EndGrace);
         var ordered = Canonical(events);
         var raw = RoomConnections.Build(ordered, settings);
-        var sessionEvents = ordered.Where(e => e.Kind is RoomEventKind.SessionStarted or RoomEventKind.SessionEnded).ToList();
+        var evidence = RoomEvidence.Gather(ordered, raw, now, settings);
+        long? nextChangeAt = null;
+        var sessions = RoomSessions.Build(ordered, raw, evidence, now, grace, ref nextChangeAt);
+        var connections = raw.Select(c => Resolve(c, sessions, evidence)).ToList();
+        connections.Sort(static (a, b) => a.JoinedAt != b.JoinedAt ? a.JoinedAt.CompareTo(b.JoinedAt) : string.CompareOrdinal(a.ParticipantId, b.ParticipantId));
 
-        // Keyed by the connection itself: hashing a record would hash all of its fields.
-        var closedByRun = new Dictionary<RawConnection, long>(ReferenceEqualityComparer.Instance);
-        var runs = FindRuns(raw, sessionEvents, now, grace, closedByRun, out var nextChangeAt);
-
-        // Where a connection is known to end: its 'left', else where a run's end closed it.
-        long EndOf(RawConnection c) => c.LeftAt ?? closedByRun.GetValueOrDefault(c, Forever);
-        var sessions = BuildSessions(raw, runs, sessionEvents, now, grace, EndOf, ref nextChangeAt);
-        var connections = AssignAndClose(raw, sessions);
         var byPerson = connections.Where(c => c.IsPerson).ToLookup(c => c.PersonId, StringComparer.Ordinal);
-        var bySession = connections.Where(c => c.IsPerson && c.RoomSessionId is not null).ToLookup(c => c.RoomSessionId!, StringComparer.Ordinal);
+        var bySession = connections.SelectMany(c => c.Sessions.Select(part => (part.RoomSessionId, Connection: c)))
+            .ToLookup(x => x.RoomSessionId, x => x.Connection, StringComparer.Ordinal);
         var totalled = sessions.Select(s => Total(s, bySession[s.Id].ToList(), byPerson, now)).ToList();
+
+        // Silence is the last evidence: until the room has been silent that long, something may still change.
+        var abandonAfter = Milliseconds(settings.AbandonAfter);
+        if (!evidence.SilentNow && evidence.LastEventAt is { } last
+            && (connections.Any(c => c.LeftAt is null) || totalled.Any(s => s.EndedAt is null) || evidence.UnseenAt(RoomTimeline.Forever) is { Total: > 0 }))
+        {
+            nextChangeAt = Math.Min(nextChangeAt ?? Forever, last + abandonAfter);
+        }
+        var presence = BuildPresence(ordered, connections, totalled, evidence, now, abandonAfter, ref nextChangeAt);
 
         return new RoomAttendance
         {
             Sessions = totalled,
             Connections = connections,
-            Presence = BuildPresence(ordered, connections, totalled),
+            Presence = presence,
             NextChangeAt = nextChangeAt,
+            LastEventAt = evidence.LastEventAt,
         };
     }
 
@@ -60,226 +67,57 @@ public static class RoomTimeline
     }
 
     /// <summary>
-    /// A run is a stretch during which the room holds 2 or more people connections: it starts at
-    /// the first instant it does, and ends at the instant it dropped below 2 once it has stayed
-    /// below 2 for the grace period, or at a <c>room.session.ended</c> that falls inside it. When
-    /// a run ends, the connections still open in it (their <c>left</c> was lost) are closed there,
-    /// so that they do not keep later runs alive.
+    /// A connection as the query API shows it: closed where the evidence closed it, in every
+    /// session its events name or its span overlaps, with its part in each (rule 7).
     /// </summary>
-    private static List<Run> FindRuns(List<RawConnection> raw, List<RoomEvent> sessionEvents, long now, long grace, Dictionary<RawConnection, long> truncated, out long? nextChangeAt)
+    private static Connection Resolve(RawConnection c, List<SessionWindow> sessions, Evidence evidence)
     {
-        nextChangeAt = null;
-        var runs = new List<Run>();
-        var people = raw.Where(c => c.IsPerson).ToList();
-        var endedEvents = sessionEvents.Where(e => e.Kind == RoomEventKind.SessionEnded).ToList();
-        var searchFrom = long.MinValue;
+        var span = new Interval(c.JoinedAt, evidence.EndOf(c));
+        var own = sessions.Where(s => c.Tags.Contains(s.Id) || span.Overlaps(s.Span)).ToList();
 
-        long EndOf(RawConnection c) => truncated.TryGetValue(c, out var t) ? t : c.LeftAt ?? Forever;
-
-        while (true)
+        long? leftAt = c.LeftAt;
+        if (leftAt is null && evidence.ClosedAt.TryGetValue(c, out var closed))
         {
-            // Connections that ended before the search point change no count from there on.
-            people.RemoveAll(c => EndOf(c) < searchFrom);
-            var steps = Intervals.Occupancy(people.Select(c => new Interval(c.JoinedAt, EndOf(c))));
-            var startIndex = steps.FindIndex(s => s.At >= searchFrom && s.Count >= 2);
-            if (startIndex < 0)
-            {
-                return runs;
-            }
-            var start = steps[startIndex].At;
-
-            // The inferred end: the first drop below 2 that lasts the grace period.
-            long? inferredEnd = null;
-            for (var i = startIndex + 1; i < steps.Count; i++)
-            {
-                if (steps[i].Count >= 2 || (i > startIndex + 1 && steps[i - 1].Count < 2))
-                {
-                    continue;
-                }
-                var drop = steps[i].At;
-                var staysBelowUntil = Forever;
-                for (var j = i + 1; j < steps.Count; j++)
-                {
-                    if (steps[j].Count >= 2)
-                    {
-                        staysBelowUntil = steps[j].At;
-                        break;
-                    }
-                }
-                if (staysBelowUntil - drop >= grace)
-                {
-                    inferredEnd = drop;
-                    break;
-                }
-            }
-
-            // A Whereby 'ended' inside the run ends it there (it may be all that ends a run kept
-            // open by lost 'left' events). A named one only ends a run its session took part in.
-            var explicitEnd = endedEvents
-                .Where(e => e.At > start && (inferredEnd is null || e.At < inferredEnd))
-                .Where(e => e.RoomSessionId is null || raw.Any(c => c.Tag == e.RoomSessionId && c.JoinedAt <= e.At && (c.LeftAt ?? truncated.GetValueOrDefault(c, Forever)) > start))
-                .Select(e => (long?)e.At)
-                .FirstOrDefault();
-
-            long? end = explicitEnd ?? inferredEnd;
-            if (explicitEnd is null && inferredEnd is { } drop2 && drop2 + grace > now)
-            {
-                // Below 2 now, but not yet for the grace period: live until then.
-                nextChangeAt = drop2 + grace;
-                end = null;
-            }
-
-            runs.Add(new Run(start, end, end is not null && explicitEnd is null));
-            if (end is not { } runEnd)
-            {
-                return runs;
-            }
-            foreach (var c in people)
-            {
-                if (c.LeftAt is null && c.JoinedAt <= runEnd && !truncated.ContainsKey(c))
-                {
-                    truncated[c] = runEnd;
-                }
-            }
-            searchFrom = runEnd + 1;
-            if (steps.All(s => s.At <= runEnd))
-            {
-                return runs;
-            }
+            leftAt = closed;
         }
-    }
-
-    private static List<SessionWindow> BuildSessions(
-        List<RawConnection> raw, List<Run> runs, List<RoomEvent> sessionEvents, long now, long grace, Func<RawConnection, long> endOf, ref long? nextChangeAt)
-    {
-        var sessions = new List<SessionWindow>();
-        var claimed = new HashSet<Run>();
-
-        // Named sessions: every roomSessionId any event carries.
-        var named = raw.Select(c => c.Tag).Concat(sessionEvents.Select(e => e.RoomSessionId))
-            .OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-        var byTag = raw.Where(c => c.Tag is not null).ToLookup(c => c.Tag!, StringComparer.Ordinal);
-        foreach (var id in named)
+        else if (leftAt is null && evidence.AbandonedAt.TryGetValue(c, out var cut))
         {
-            var tagged = byTag[id].ToList();
-            var started = sessionEvents.Where(e => e.Kind == RoomEventKind.SessionStarted && e.RoomSessionId == id).Select(e => (long?)e.At).Min();
-            var ended = sessionEvents.Where(e => e.Kind == RoomEventKind.SessionEnded && e.RoomSessionId == id).Select(e => (long?)e.At).Max();
-            // Whereby's id spans every run its people took part in, even across a dip below 2.
-            var own = runs.Where(r => tagged.Any(c => c.IsPerson && new Interval(c.JoinedAt, endOf(c)).Overlaps(new Interval(r.Start, r.End ?? Forever)))).ToList();
-            claimed.UnionWith(own);
-
-            var start = started ?? own.FirstOrDefault()?.Start ?? tagged.Select(c => (long?)c.JoinedAt).Min() ?? ended ?? now;
-            long? end;
-            bool endInferred;
-            if (ended is not null)
-            {
-                (end, endInferred) = (ended, false);
-            }
-            else if (own.Count > 0)
-            {
-                (end, endInferred) = (own[^1].End, own[^1].End is not null);
-            }
-            else
-            {
-                // Never two people at once (e.g. one person and a recorder): it ends when all of
-                // its connections have closed and stayed closed for the grace period.
-                var lastLeft = tagged.Count > 0 && tagged.All(c => c.LeftAt is not null) ? tagged.Max(c => c.LeftAt) : null;
-                if (lastLeft is { } left && left + grace <= now)
-                {
-                    (end, endInferred) = (left, true);
-                }
-                else
-                {
-                    (end, endInferred) = (null, false);
-                    if (lastLeft is { } pending)
-                    {
-                        nextChangeAt = Min(nextChangeAt, pending + grace);
-                    }
-                }
-            }
-            sessions.Add(new SessionWindow(id, start, end is { } e2 ? Math.Max(e2, start) : null, endInferred, started is not null));
+            // Lost after a silence: closed at the end of the last session it was in.
+            leftAt = own.Count > 0 ? Math.Max(c.JoinedAt, own[^1].End ?? cut) : c.JoinedAt;
         }
 
-        // Unnamed sessions: runs no named session took, and that do not fall inside one.
-        var namedWindows = sessions.Select(s => new Interval(s.Start, s.End ?? Forever)).ToList();
-        foreach (var run in runs.Where(r => !claimed.Contains(r) && !namedWindows.Any(w => w.Overlaps(new Interval(r.Start, r.End ?? Forever)))))
+        var parts = new List<SessionPart>(own.Count);
+        var from = c.JoinedAt;
+        for (var i = 0; i < own.Count; i++)
         {
-            sessions.Add(new SessionWindow(InferredId(run.Start), run.Start, run.End, run.EndInferred, false));
+            long? to = i == own.Count - 1 ? leftAt : own[i].End ?? leftAt;
+            if (to is { } end)
+            {
+                end = Math.Max(end, c.JoinedAt);
+                to = leftAt is { } left ? Math.Min(end, left) : end;
+            }
+            var partFrom = to is { } stop ? Math.Min(from, stop) : from;
+            parts.Add(new SessionPart(own[i].Id, partFrom, to));
+            from = to ?? from;
         }
 
-        // Session events without an id belong to the session live at their instant.
-        foreach (var e in sessionEvents.Where(e => e.RoomSessionId is null))
+        return new Connection
         {
-            if (e.Kind == RoomEventKind.SessionStarted)
-            {
-                var live = sessions.FirstOrDefault(s => s.Start - grace <= e.At && e.At < (s.End ?? Forever));
-                if (live is null)
-                {
-                    var nextEnd = sessionEvents.Where(x => x.Kind == RoomEventKind.SessionEnded && x.RoomSessionId is null && x.At >= e.At).Select(x => (long?)x.At).Min();
-                    sessions.Add(new SessionWindow(InferredId(e.At), e.At, nextEnd, false, true));
-                }
-                else if (!live.StartExplicit)
-                {
-                    live.Start = e.At;
-                    live.StartExplicit = true;
-                }
-            }
-            else
-            {
-                var target = sessions.Where(s => s.Start <= e.At && e.At <= (s.End ?? Forever)).MinBy(s => s.Start)
-                    ?? sessions.Where(s => s.Start <= e.At).MaxBy(s => s.Start);
-                if (target is not null && (target.EndInferred || target.End is null || target.End < e.At))
-                {
-                    target.End = e.At;
-                    target.EndInferred = false;
-                }
-            }
-        }
-
-        sessions.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : string.CompareOrdinal(a.Id, b.Id));
-        return sessions;
-    }
-
-    /// <summary>
-    /// Puts each connection in its session (its roomSessionId, else the first session it
-    /// overlaps) and closes the ones still open whose session has ended.
-    /// </summary>
-    private static List<Connection> AssignAndClose(List<RawConnection> raw, List<SessionWindow> sessions)
-    {
-        var byId = sessions.ToDictionary(s => s.Id, StringComparer.Ordinal);
-        var connections = new List<Connection>(raw.Count);
-        foreach (var c in raw)
-        {
-            var span = new Interval(c.JoinedAt, c.LeftAt ?? Forever);
-            var session = c.Tag is { } tag && byId.TryGetValue(tag, out var named)
-                ? named
-                : sessions.FirstOrDefault(s => span.Overlaps(new Interval(s.Start, s.End ?? Forever)));
-            long? leftAt = c.LeftAt;
-            var leftInferred = false;
-            if (leftAt is null && session?.End is { } end)
-            {
-                leftAt = Math.Max(c.JoinedAt, end);
-                leftInferred = true;
-            }
-            connections.Add(new Connection
-            {
-                ParticipantId = c.ParticipantId,
-                RoomSessionId = session?.Id,
-                RoleName = c.RoleName,
-                IsPerson = c.IsPerson,
-                ExternalId = c.ExternalId,
-                DisplayName = c.DisplayName,
-                Metadata = c.Metadata.Shown,
-                MetadataVerified = c.Metadata.Verified,
-                PersonId = c.PersonId,
-                JoinedAt = c.JoinedAt,
-                LeftAt = leftAt,
-                LeftInferred = leftInferred,
-                EventIds = c.EventIds,
-            });
-        }
-        connections.Sort((a, b) => a.JoinedAt != b.JoinedAt ? a.JoinedAt.CompareTo(b.JoinedAt) : string.CompareOrdinal(a.ParticipantId, b.ParticipantId));
-        return connections;
+            ParticipantId = c.ParticipantId,
+            RoomSessionId = parts.Count > 0 ? parts[0].RoomSessionId : null,
+            Sessions = parts,
+            RoleName = c.RoleName,
+            IsPerson = c.IsPerson,
+            ExternalId = c.ExternalId,
+            DisplayName = c.DisplayName,
+            Metadata = c.Metadata.Shown,
+            MetadataVerified = c.Metadata.Verified,
+            PersonId = c.PersonId,
+            JoinedAt = c.JoinedAt,
+            LeftAt = leftAt,
+            LeftInferred = c.LeftAt is null && leftAt is not null,
+            EventIds = c.EventIds,
+        };
     }
 
     private static Session Total(SessionWindow window, List<Connection> own, ILookup<string, Connection> byPerson, long now)
@@ -288,12 +126,27 @@ public static class RoomTimeline
 
         // The session's connections by person, and its totals, in one pass.
         var connectionsByPerson = new Dictionary<string, List<Connection>>(StringComparer.Ordinal);
-        long totalMs = 0, totalMinutes = 0;
+        long totalMs = 0, totalMinutes = 0, recorderMinutes = 0, streamerMinutes = 0;
+        int recorders = 0, streamers = 0;
         foreach (var c in own)
         {
-            var length = c.Span(now).Length;
+            var length = c.PartIn(window.Id, now)!.Value.Length;
+            var minutes = (length + MinuteMs - 1) / MinuteMs;
+            if (!c.IsPerson)
+            {
+                // Insights counts recorders and streamers apart; captioners and assistants not at all.
+                if (c.RoleName == Roles.Recorder)
+                {
+                    (recorderMinutes, recorders) = (recorderMinutes + minutes, recorders + 1);
+                }
+                else if (c.RoleName == Roles.Streamer)
+                {
+                    (streamerMinutes, streamers) = (streamerMinutes + minutes, streamers + 1);
+                }
+                continue;
+            }
             totalMs += length;
-            totalMinutes += (length + MinuteMs - 1) / MinuteMs;
+            totalMinutes += minutes;
             if (!connectionsByPerson.TryGetValue(c.PersonId, out var ofPerson))
             {
                 connectionsByPerson.Add(c.PersonId, ofPerson = []);
@@ -342,48 +195,64 @@ public static class RoomTimeline
             TotalParticipantMinutes = totalMinutes,
             TotalUniqueParticipants = people.Count,
             PeakParticipants = Intervals.MaxDistinctConcurrent(byPerson.Select(person => person.Select(c => c.Span(now))), span),
+            TotalRecorderMinutes = recorderMinutes,
+            TotalStreamerMinutes = streamerMinutes,
+            TotalUniqueRecorders = recorders,
+            TotalUniqueStreamers = streamers,
             People = people,
         };
     }
 
-    private static Presence BuildPresence(List<RoomEvent> ordered, List<Connection> connections, List<Session> sessions)
+    private static Presence BuildPresence(
+        List<RoomEvent> ordered, List<Connection> connections, List<Session> sessions, Evidence evidence, long now, long abandonAfter, ref long? nextChangeAt)
     {
         var open = connections.Where(c => c.LeftAt is null).ToList();
+        var byRole = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var c in open)
+        {
+            var role = c.RoleName ?? "unknown";
+            byRole[role] = byRole.GetValueOrDefault(role) + 1;
+        }
+        // Whom Whereby counted and no 'joined' told us of.
+        var unseen = evidence.UnseenAt(now);
+        foreach (var (role, count) in unseen?.ByRole ?? new Dictionary<string, long>())
+        {
+            byRole[role] = (int)Math.Min(int.MaxValue, byRole.GetValueOrDefault(role) + count);
+        }
 
-        // A knock stands until it is cancelled or its participant joins.
+        // A knock stands until it is cancelled, its participant joins, or it is abandoned.
+        var waiting = new List<Knock>();
         var knocks = ordered.Where(e => e.Kind == RoomEventKind.Knocked && e.ParticipantId is not null).ToList();
-        var joinedIds = knocks.Count == 0 ? [] : connections.Select(c => c.ParticipantId).ToHashSet(StringComparer.Ordinal);
-        var waiting = knocks
-            .GroupBy(e => e.ParticipantId!, StringComparer.Ordinal)
-            .Select(g => g.MaxBy(e => e.At)!)
-            .Where(k => !joinedIds.Contains(k.ParticipantId!)
-                && !ordered.Any(e => e.Kind == RoomEventKind.KnockCancelled && e.ParticipantId == k.ParticipantId && e.At >= k.At))
-            .Select(k => new Knock(k.ParticipantId!, k.DisplayName, k.At))
-            .OrderBy(k => k.KnockedAt)
-            .ToList();
+        if (knocks.Count > 0)
+        {
+            var joinedIds = connections.Select(c => c.ParticipantId).ToHashSet(StringComparer.Ordinal);
+            foreach (var k in knocks.GroupBy(e => e.ParticipantId!, StringComparer.Ordinal).Select(g => g.MaxBy(e => e.At)!))
+            {
+                if (joinedIds.Contains(k.ParticipantId!)
+                    || ordered.Any(e => e.Kind == RoomEventKind.KnockCancelled && e.ParticipantId == k.ParticipantId && e.At >= k.At))
+                {
+                    continue;
+                }
+                if (k.At + abandonAfter <= now)
+                {
+                    continue;
+                }
+                nextChangeAt = Math.Min(nextChangeAt ?? Forever, k.At + abandonAfter);
+                waiting.Add(new Knock(k.ParticipantId!, k.DisplayName, k.At));
+            }
+            waiting.Sort(static (a, b) => a.KnockedAt != b.KnockedAt ? a.KnockedAt.CompareTo(b.KnockedAt) : string.CompareOrdinal(a.ParticipantId, b.ParticipantId));
+        }
 
         return new Presence
         {
             Participants = open,
-            NumClientsByRoleName = open.GroupBy(c => c.RoleName ?? "unknown", StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+            NumClients = (int)Math.Min(int.MaxValue, open.Count + (unseen?.Total ?? 0)),
+            NumClientsByRoleName = byRole,
             Waiting = waiting,
             CurrentSession = sessions.LastOrDefault(s => s.EndedAt is null),
         };
     }
 
-    private static string InferredId(long start) => $"inferred-{start}";
-
-    private static long? Min(long? a, long b) => a is { } x ? Math.Min(x, b) : b;
-
-    private sealed record Run(long Start, long? End, bool EndInferred);
-
-    private sealed class SessionWindow(string id, long start, long? end, bool endInferred, bool startExplicit)
-    {
-        public string Id { get; } = id;
-        public long Start { get; set; } = start;
-        public long? End { get; set; } = end;
-        public bool EndInferred { get; set; } = endInferred;
-        public bool StartExplicit { get; set; } = startExplicit;
-    }
+    /// <summary>A duration in whole milliseconds, never negative and never past <see cref="Forever"/>.</summary>
+    internal static long Milliseconds(TimeSpan span) => (long)Math.Clamp(span.TotalMilliseconds, 0, Forever);
 }

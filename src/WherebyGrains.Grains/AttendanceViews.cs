@@ -76,7 +76,7 @@ public static class AttendanceViews
     public static PresenceView Presence(string roomName, Presence p) => new()
     {
         RoomName = roomName,
-        NumClients = p.Participants.Count,
+        NumClients = p.NumClients,
         NumClientsByRoleName = p.NumClientsByRoleName,
         Participants = [.. p.Participants.Select(c => new PresentParticipant(c.ParticipantId, c.ExternalId, c.DisplayName, c.RoleName, Time(c.JoinedAt)))],
         Waiting = [.. p.Waiting.Select(k => new WaitingParticipant(k.ParticipantId, k.DisplayName, Time(k.KnockedAt)))],

@@ -105,22 +105,24 @@ public sealed class RoomTimelineTests
     }
 
     [Fact]
-    public void A_lost_left_is_closed_by_the_session_end_and_a_later_real_left_replaces_it()
+    public void A_connection_without_left_stays_open_after_its_session_ends_until_its_real_left_arrives()
     {
         var t = new Timeline()
             .Join(0, "a", "alice", session: "s1").Join(0, "b", "bob", session: "s1")
             .Leave(30, "b", "bob", session: "s1");
 
+        // Nothing shows alice gone: she is present, and the session ended when the room fell below 2.
         var inferred = t.Compute(60);
         var alice = inferred.Connections.Single(c => c.ParticipantId == "a");
-        Assert.Equal((At(30), true), (alice.LeftAt, alice.LeftInferred));
+        Assert.Equal((null, false), (alice.LeftAt, alice.LeftInferred));
         Assert.Equal((At(30), true), (inferred.Sessions[0].EndedAt, inferred.Sessions[0].EndInferred));
+        Assert.Equal(["a"], inferred.Presence.Participants.Select(c => c.ParticipantId));
 
-        // Whereby's own 'ended' arrives late: it replaces the inferred end and moves alice's inferred leave.
+        // Whereby's own 'ended' arrives late: it replaces the inferred end; one person may remain, so alice stays.
         t.Ended(31, "s1");
         var explicitEnd = t.Compute(60);
         Assert.Equal((At(31), false), (explicitEnd.Sessions[0].EndedAt, explicitEnd.Sessions[0].EndInferred));
-        Assert.Equal(At(31), explicitEnd.Connections.Single(c => c.ParticipantId == "a").LeftAt);
+        Assert.Null(explicitEnd.Connections.Single(c => c.ParticipantId == "a").LeftAt);
 
         t.Leave(25, "a", "alice", session: "s1");
         var real = t.Compute(60).Connections.Single(c => c.ParticipantId == "a");

@@ -13,11 +13,11 @@ internal sealed class Timeline
 
     public static long At(double minutes) => Ten + (long)(minutes * 60_000);
 
-    public Timeline Join(double minute, string participant, string? person = null, string role = "member", string? session = null, string? metadata = null) =>
-        Add(RoomEventKind.Joined, minute, participant, person, role, session, metadata);
+    public Timeline Join(double minute, string participant, string? person = null, string role = "member", string? session = null, string? metadata = null, int? count = null, Dictionary<string, int>? byRole = null) =>
+        Add(RoomEventKind.Joined, minute, participant, person, role, session, metadata, count, byRole);
 
-    public Timeline Leave(double minute, string participant, string? person = null, string role = "member", string? session = null) =>
-        Add(RoomEventKind.Left, minute, participant, person, role, session, null);
+    public Timeline Leave(double minute, string participant, string? person = null, string role = "member", string? session = null, int? count = null, Dictionary<string, int>? byRole = null) =>
+        Add(RoomEventKind.Left, minute, participant, person, role, session, null, count, byRole);
 
     public Timeline Knock(double minute, string participant) => Add(RoomEventKind.Knocked, minute, participant, null, "visitor", null, null);
 
@@ -30,7 +30,7 @@ internal sealed class Timeline
     public RoomAttendance Compute(double nowMinute, AttendanceSettings? settings = null) =>
         RoomTimeline.Compute(Events, At(nowMinute), settings ?? AttendanceSettings.Default);
 
-    private Timeline Add(RoomEventKind kind, double minute, string? participant, string? person, string? role, string? session, string? metadata)
+    private Timeline Add(RoomEventKind kind, double minute, string? participant, string? person, string? role, string? session, string? metadata, int? count = null, Dictionary<string, int>? byRole = null)
     {
         Events.Add(new RoomEvent
         {
@@ -43,6 +43,8 @@ internal sealed class Timeline
             RoomSessionId = session,
             Metadata = metadata,
             DisplayName = participant is null ? null : "Name of " + participant,
+            NumClients = count,
+            NumClientsByRoleName = byRole,
         });
         return this;
     }
