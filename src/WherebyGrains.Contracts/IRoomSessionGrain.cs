@@ -23,4 +23,8 @@ public interface IRoomSessionGrain : IGrainWithStringKey
     /// <summary>Its connections.</summary>
     [Alias("GetParticipants")]
     Task<IReadOnlyList<ParticipantView>> GetParticipantsAsync();
+
+    /// <summary>The participants rows of <paramref name="roomSessionId"/>, one of the sessions this record holds.</summary>
+    [Alias("GetParticipantsOf")]
+    Task<IReadOnlyList<ParticipantView>> GetParticipantsOfAsync(string roomSessionId);
 }

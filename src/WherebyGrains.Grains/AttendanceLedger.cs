@@ -219,6 +219,9 @@ public sealed partial class AttendanceLedger
         Reload();
     }
 
+    /// <summary>The events held, as the rules see them.</summary>
+    public IReadOnlyList<RoomEvent> RoomEvents => _roomEvents;
+
     /// <summary>The rules applied to the events held, as of <paramref name="now"/> (cached per revision and instant).</summary>
     public RoomAttendance Compute(long now)
     {

@@ -53,10 +53,33 @@ public static class AttendanceViews
         EndInferred = s.EndInferred,
     };
 
-    /// <summary>A connection.</summary>
-    public static ParticipantView Participant(string roomName, Connection c, long now) => new()
+    /// <summary>
+    /// A connection's participants rows: one for each session it is in (rule 7: its own
+    /// join and leave, its part in that session as the duration), or one without a session;
+    /// only the row of <paramref name="roomSessionId"/> when one is given.
+    /// </summary>
+    public static IEnumerable<ParticipantView> Participants(string roomName, Connection c, string? roomSessionId, long now)
     {
-        RoomSessionId = c.RoomSessionId,
+        if (c.Sessions.Count == 0)
+        {
+            if (roomSessionId is null)
+            {
+                yield return Participant(roomName, c, null, c.Span(now));
+            }
+            yield break;
+        }
+        foreach (var part in c.Sessions)
+        {
+            if (roomSessionId is null || part.RoomSessionId == roomSessionId)
+            {
+                yield return Participant(roomName, c, part.RoomSessionId, c.PartIn(part.RoomSessionId, now)!.Value);
+            }
+        }
+    }
+
+    private static ParticipantView Participant(string roomName, Connection c, string? roomSessionId, Interval part) => new()
+    {
+        RoomSessionId = roomSessionId,
         RoomName = roomName,
         ParticipantId = c.ParticipantId,
         ExternalId = c.ExternalId,
@@ -64,7 +87,7 @@ public static class AttendanceViews
         RoleName = c.RoleName,
         JoinedAt = Time(c.JoinedAt),
         LeftAt = c.LeftAt is { } left ? Time(left) : null,
-        DurationSeconds = c.Span(now).Length / 1000.0,
+        DurationSeconds = part.Length / 1000.0,
         LeftInferred = c.LeftInferred,
         Metadata = c.Metadata,
         MetadataVerified = c.MetadataVerified,

@@ -111,7 +111,7 @@ public sealed partial class RoomGrain(
         {
             return IngestOutcome.Duplicate;
         }
-        return FindArchived(evt) is { } archived ? await SessionGrain(archived.RoomSessionId).RecordAsync(evt) : null;
+        return FindArchived(evt) is { } archived ? await SessionGrain(archived.RecordId).RecordAsync(evt) : null;
     }
 
     /// <inheritdoc />
@@ -189,25 +189,25 @@ public sealed partial class RoomGrain(
         Task.FromResult<IReadOnlyList<WherebyEvent>>([.. state.State.Events.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal)]);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<RoomSessionView>> GetSessionsAsync()
+    public async Task<IReadOnlyList<RoomSessionView>> GetSessionsAsync()
     {
         var now = _ledger.Now;
-        var live = _ledger.Compute(now).Sessions.Select(s => AttendanceViews.Session(_key.RoomName, s, now));
-        return Task.FromResult<IReadOnlyList<RoomSessionView>>(
-            [.. state.State.Archived.Select(a => a.Summary).Concat(live).OrderByDescending(s => s.StartedAt).ThenBy(s => s.RoomSessionId, StringComparer.Ordinal)]);
+        var live = _ledger.Compute(now).Sessions.Select(s => AttendanceViews.Session(_key.RoomName, s, now)).ToList();
+        var history = await Task.WhenAll(state.State.HistoryMonths.Select(month =>
+            GrainFactory.GetGrain<IRoomHistoryGrain>($"{_key}#history#{month}").GetSessionsAsync()));
+        return [.. history.SelectMany(h => h).Concat(state.State.Archived.Select(a => a.Summary)).Concat(live)
+            .OrderByDescending(s => s.StartedAt).ThenBy(s => s.RoomSessionId, StringComparer.Ordinal)];
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<ParticipantView>> GetParticipantsAsync(string? roomSessionId)
     {
-        if (roomSessionId is not null && state.State.Archived.Any(a => a.RoomSessionId == roomSessionId))
+        if (roomSessionId is not null && state.State.Archived.FirstOrDefault(a => a.RoomSessionId == roomSessionId) is { } archived)
         {
-            return await SessionGrain(roomSessionId).GetParticipantsAsync();
+            return await SessionGrain(archived.RecordId).GetParticipantsOfAsync(roomSessionId);
         }
         var now = _ledger.Now;
-        return [.. _ledger.Compute(now).Connections
-            .Where(c => roomSessionId is null || c.RoomSessionId == roomSessionId)
-            .Select(c => AttendanceViews.Participant(_key.RoomName, c, now))];
+        return [.. _ledger.Compute(now).Connections.SelectMany(c => AttendanceViews.Participants(_key.RoomName, c, roomSessionId, now))];
     }
 
     /// <inheritdoc />
@@ -220,20 +220,30 @@ public sealed partial class RoomGrain(
             .ToList();
         var people = state.State.Archived.SelectMany(a => a.PersonHashes)
             .Concat(attendance.Sessions.SelectMany(s => s.People).Select(p => TextHash.Of(p.PersonId)))
+            .Concat(state.State.HistoryPeople)
             .Distinct()
             .Count();
+        // What moved to history counts through its totals: the rooms list reads no history record.
+        var totals = new RoomTotals();
+        foreach (var s in sessions)
+        {
+            totals.Add(s);
+        }
+        var history = state.State.HistoryTotals;
         return Task.FromResult(new RoomSummary
         {
             RoomName = _key.RoomName,
-            FirstSessionStartedAt = sessions.Count == 0 ? null : sessions.Min(s => s.StartedAt),
-            LastSessionStartedAt = sessions.Count == 0 ? null : sessions.Max(s => s.StartedAt),
-            TotalSessions = sessions.Count,
-            TotalParticipantMinutes = sessions.Sum(s => s.TotalParticipantMinutes),
-            TotalParticipantSeconds = sessions.Sum(s => s.TotalParticipantSeconds),
+            FirstSessionStartedAt = Earliest(totals.FirstSessionStartedAt, history.FirstSessionStartedAt),
+            LastSessionStartedAt = totals.LastSessionStartedAt is { } last && (history.LastSessionStartedAt is not { } old || last >= old) ? last : history.LastSessionStartedAt,
+            TotalSessions = totals.Sessions + history.Sessions,
+            TotalParticipantMinutes = totals.ParticipantMinutes + history.ParticipantMinutes,
+            TotalParticipantSeconds = totals.ParticipantSeconds + history.ParticipantSeconds,
             TotalUniqueParticipants = people,
-            PeakParticipants = sessions.Count == 0 ? 0 : sessions.Max(s => s.PeakParticipants),
+            PeakParticipants = Math.Max(totals.PeakParticipants, history.PeakParticipants),
         });
     }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is { } x && (b is not { } y || x <= y) ? x : b;
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AttendanceRow>> GetAttendanceAsync(string personId)
@@ -348,6 +358,7 @@ public sealed partial class RoomGrain(
         }
         await ArchiveClosedSessionsAsync(now, attendance);
         PruneArchivedIds(now);
+        await MoveToHistoryAsync(now);
 
         ReportMetrics();
         var next = NextMaintenance(_ledger.Compute(now), now);
@@ -428,65 +439,87 @@ public sealed partial class RoomGrain(
         _reminderRegistered = needed;
     }
 
+    /// <summary>
+    /// Moves what the rules' archive plan allows out of the room's record: stretches of closed
+    /// sessions (with everything between them) that ended <see cref="RoomGrainOptions.ArchiveAfter"/>
+    /// ago and have been quiet since, each to the record of its first session.
+    /// </summary>
     private async Task ArchiveClosedSessionsAsync(long now, RoomAttendance attendance)
     {
         var archiveBefore = now - (long)_options.ArchiveAfter.TotalMilliseconds;
-        foreach (var session in attendance.Sessions.Where(s => s.EndedAt is { } end && end <= archiveBefore).ToList())
+        var cut = state.State.Archived.Count == 0 ? long.MinValue : state.State.Archived.Max(a => a.Until ?? a.EndedAt);
+        foreach (var stretch in RoomArchive.Plan(_ledger.RoomEvents, attendance, archiveBefore, cut))
         {
-            if (state.State.Archived.Any(a => a.RoomSessionId == session.RoomSessionId))
-            {
-                // Events of an already archived session reached the room (they are kept with it); leave them.
-                continue;
-            }
             // One writer at a time for a session's rows: the room's hand-offs of it go out first.
             await _ledger.DeliveryCompletion;
-            if (_ledger.HasUndelivered(session.RoomSessionId))
+            if (stretch.RoomSessionIds.Any(_ledger.HasUndelivered))
             {
-                continue;
+                return;
             }
-            var connections = attendance.Connections.Where(c => c.RoomSessionId == session.RoomSessionId).ToList();
-            var window = session.Span(now);
-            // A connection that reaches into another session must stay with the room's events.
-            if (attendance.Sessions.Any(other => other != session && connections.Any(c => c.Span(now).Overlaps(other.Span(now)))))
-            {
-                continue;
-            }
-            var ids = connections.SelectMany(c => c.EventIds).ToHashSet(StringComparer.Ordinal);
-            var grace = (long)_ledger.Settings.EndGrace.TotalMilliseconds;
-            foreach (var e in state.State.Events)
-            {
-                var at = e.CreatedAt.ToUnixTimeMilliseconds();
-                var sessionEvent = e.Type is WherebyEventTypes.SessionStarted or WherebyEventTypes.SessionEnded;
-                if ((sessionEvent && (e.RoomSessionId == session.RoomSessionId || (e.RoomSessionId is null && at >= window.Start - grace && at <= window.End + grace)))
-                    || (e.Type is WherebyEventTypes.ClientKnocked or WherebyEventTypes.ClientKnockCancelled && at >= window.Start && at <= window.End))
-                {
-                    ids.Add(e.Id);
-                }
-            }
+            var ids = stretch.EventIds.ToHashSet(StringComparer.Ordinal);
             var events = state.State.Events.Where(e => ids.Contains(e.Id)).ToList();
-            if (events.Max(e => e.ReceivedAt).ToUnixTimeMilliseconds() + (long)_options.ArchiveQuietPeriod.TotalMilliseconds > now)
+            if (events.Count > 0 && events.Max(e => e.ReceivedAt).ToUnixTimeMilliseconds() + (long)_options.ArchiveQuietPeriod.TotalMilliseconds > now)
             {
-                continue;
+                return;
             }
-            var handedOff = state.State.HandedOff.Where(h => h.Key.StartsWith(session.RoomSessionId + "\n", StringComparison.Ordinal))
+            var record = SessionGrain(stretch.RoomSessionIds[0]);
+            var prefixes = stretch.RoomSessionIds.Select(id => id + "\n").ToList();
+            var handedOff = state.State.HandedOff.Where(h => prefixes.Any(p => h.Key.StartsWith(p, StringComparison.Ordinal)))
                 .ToDictionary(h => h.Key, h => h.Value, StringComparer.Ordinal);
 
-            // The session's record first: if the room's write then fails, the events are in both, which is harmless.
-            await SessionGrain(session.RoomSessionId).ArchiveAsync(events, handedOff, state.State.Revision);
+            // The record first: if the room's write then fails, the events are in both, which is harmless.
+            // The room is reentrant: what arrives for the stretch meanwhile follows before the room lets go.
+            while (events.Count > 0)
+            {
+                await record.ArchiveAsync(events, handedOff, state.State.Revision);
+                events = [.. state.State.Events.Where(e => !ids.Contains(e.Id) && stretch.Takes(e.CreatedAt.ToUnixTimeMilliseconds(), e.RoomSessionId))];
+                ids.UnionWith(events.Select(e => e.Id));
+                handedOff = [];
+            }
 
-            state.State.Archived.Add(new ArchivedSession(
-                session.RoomSessionId, session.StartedAt, session.EndedAt!.Value, AttendanceViews.Session(_key.RoomName, session, now),
-                [.. session.People.Select(p => TextHash.Of(p.PersonId))]));
-            state.State.RegisteredSessions.Remove(session.RoomSessionId);
-            state.State.EndedCounted.Remove(session.RoomSessionId);
+            // The index entries from the events as they are now, late ones included.
+            foreach (var session in _ledger.Compute(now).Sessions.Where(s => stretch.RoomSessionIds.Contains(s.RoomSessionId) && s.EndedAt is not null))
+            {
+                state.State.Archived.Add(new ArchivedSession(
+                    session.RoomSessionId, session.StartedAt, session.EndedAt!.Value, AttendanceViews.Session(_key.RoomName, session, now),
+                    [.. session.People.Select(p => TextHash.Of(p.PersonId))], stretch.RoomSessionIds[0], stretch.After, stretch.Until));
+                state.State.RegisteredSessions.Remove(session.RoomSessionId);
+                state.State.EndedCounted.Remove(session.RoomSessionId);
+            }
             foreach (var id in ids)
             {
                 state.State.ArchivedEventIds[TextHash.Of(id)] = now;
             }
-            _ledger.Remove(ids, [session.RoomSessionId]);
+            _ledger.Remove(ids, stretch.RoomSessionIds);
             await _ledger.FlushAsync();
-            LogArchived(_key.TenantId, _key.RoomName, session.RoomSessionId, events.Count);
+            LogArchived(_key.TenantId, _key.RoomName, stretch.RoomSessionIds.Count, ids.Count);
         }
+    }
+
+    /// <summary>
+    /// Moves archived sessions older than <see cref="RoomGrainOptions.ArchivedIndexRetention"/> from
+    /// the room's index to its monthly history records, keeping their totals and people here.
+    /// </summary>
+    private async Task MoveToHistoryAsync(long now)
+    {
+        var before = now - (long)_options.ArchivedIndexRetention.TotalMilliseconds;
+        var old = state.State.Archived.Where(a => a.EndedAt < before).ToList();
+        if (old.Count == 0)
+        {
+            return;
+        }
+        foreach (var month in old.GroupBy(a => IRoomHistoryGrain.KeyFor(_key, a.StartedAt)))
+        {
+            await GrainFactory.GetGrain<IRoomHistoryGrain>(month.Key).AddAsync([.. month.Select(a => a.Summary)]);
+        }
+        foreach (var a in old)
+        {
+            state.State.HistoryMonths.Add(AttendanceViews.Time(a.StartedAt).ToString("yyyyMM", System.Globalization.CultureInfo.InvariantCulture));
+            state.State.HistoryTotals.Add(a.Summary);
+            state.State.HistoryPeople.UnionWith(a.PersonHashes);
+            state.State.Archived.Remove(a);
+        }
+        await _ledger.FlushAsync();
     }
 
     private void PruneArchivedIds(long now)
@@ -498,7 +531,7 @@ public sealed partial class RoomGrain(
         }
     }
 
-    /// <summary>The archived session a late event belongs to: by its id, else by its time.</summary>
+    /// <summary>The archived session a late event belongs to: by its session id, else by the stretch its time falls in.</summary>
     private ArchivedSession? FindArchived(WherebyEvent evt)
     {
         if (state.State.Archived.Count == 0)
@@ -510,9 +543,15 @@ public sealed partial class RoomGrain(
             return state.State.Archived.FirstOrDefault(a => a.RoomSessionId == id);
         }
         var at = evt.CreatedAt.ToUnixTimeMilliseconds();
+        var byStretch = state.State.Archived.FirstOrDefault(a => a.Until is { } until && at <= until && at > (a.After ?? long.MinValue));
+        if (byStretch is not null)
+        {
+            return byStretch;
+        }
+        // Sessions archived one by one by earlier releases: by their windows.
         var before = (long)_options.WaitingMargin.TotalMilliseconds;
         var after = (long)_ledger.Settings.EndGrace.TotalMilliseconds;
-        return state.State.Archived.LastOrDefault(a => at >= a.StartedAt - before && at <= a.EndedAt + after);
+        return state.State.Archived.LastOrDefault(a => a.Until is null && at >= a.StartedAt - before && at <= a.EndedAt + after);
     }
 
     private IRoomSessionGrain SessionGrain(string roomSessionId) =>
@@ -580,6 +619,6 @@ public sealed partial class RoomGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomName} of tenant {TenantId}: index registration failed; retried later")]
     private partial void LogRegistrationFailed(Exception exception, string tenantId, string roomName);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Room {RoomName} of tenant {TenantId}: session {RoomSessionId} archived with {EventCount} events")]
-    private partial void LogArchived(string tenantId, string roomName, string roomSessionId, int eventCount);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Room {RoomName} of tenant {TenantId}: {SessionCount} sessions archived with {EventCount} events")]
+    private partial void LogArchived(string tenantId, string roomName, int sessionCount, int eventCount);
 }

@@ -18,6 +18,13 @@ public sealed class RoomGrainOptions
     /// </summary>
     public TimeSpan ArchiveQuietPeriod { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long the room keeps an archived session in its own index (late events for it are routed
+    /// by it); older ones move to the room's monthly history records, so that a room used for years
+    /// keeps a record the size of its recent weeks.
+    /// </summary>
+    public TimeSpan ArchivedIndexRetention { get; set; } = TimeSpan.FromDays(31);
+
     /// <summary>How long archived event ids are remembered by the room for dedupe.</summary>
     public TimeSpan ArchivedIdRetention { get; set; } = TimeSpan.FromDays(7);
 

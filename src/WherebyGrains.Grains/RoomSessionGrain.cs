@@ -7,9 +7,10 @@ using WherebyGrains.Contracts;
 namespace WherebyGrains.Grains;
 
 /// <summary>
-/// One archived session, keyed <c>{roomKey}#{roomSessionId}</c>: the events of a closed session,
-/// kept out of the room's record. A late event for it lands here, corrects its numbers and its
-/// people's rows (through the same outbox), and updates the room's index.
+/// An archived stretch of a room, keyed <c>{roomKey}#{roomSessionId of its first session}</c>: the
+/// events of one or more closed sessions (those a stayer shared) and what lay between them, kept
+/// out of the room's record. A late event for it lands here, corrects its numbers and its people's
+/// rows (through the same outbox), and updates the room's index of each of its sessions.
 /// </summary>
 [Reentrant]
 public sealed class RoomSessionGrain(
@@ -91,9 +92,14 @@ public sealed class RoomSessionGrain(
     {
         var outcome = await _ledger.RecordAsync(evt);
         Deliver();
-        if (outcome == IngestOutcome.Accepted && await GetSessionAsync() is { } summary)
+        if (outcome == IngestOutcome.Accepted)
         {
-            await GrainFactory.GetGrain<IRoomGrain>(_room.ToString()).UpdateArchivedAsync(summary);
+            var now = _ledger.Now;
+            var room = GrainFactory.GetGrain<IRoomGrain>(_room.ToString());
+            foreach (var session in _ledger.Compute(now).Sessions)
+            {
+                await room.UpdateArchivedAsync(AttendanceViews.Session(_room.RoomName, session, now));
+            }
         }
         return outcome;
     }
@@ -107,10 +113,13 @@ public sealed class RoomSessionGrain(
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ParticipantView>> GetParticipantsAsync()
+    public Task<IReadOnlyList<ParticipantView>> GetParticipantsAsync() => GetParticipantsOfAsync(_sessionId);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ParticipantView>> GetParticipantsOfAsync(string roomSessionId)
     {
         var now = _ledger.Now;
         return Task.FromResult<IReadOnlyList<ParticipantView>>(
-            [.. _ledger.Compute(now).Connections.Where(c => c.RoomSessionId == _sessionId).Select(c => AttendanceViews.Participant(_room.RoomName, c, now))]);
+            [.. _ledger.Compute(now).Connections.SelectMany(c => AttendanceViews.Participants(_room.RoomName, c, roomSessionId, now))]);
     }
 }

@@ -26,6 +26,49 @@ public sealed class RoomState : LedgerState
 
     /// <summary>Ended sessions (not yet archived) already counted in metrics.</summary>
     [Id(4)] public HashSet<string> EndedCounted { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The months whose sessions moved to the room's history records (yyyyMM of their start).</summary>
+    [Id(5)] public SortedSet<string> HistoryMonths { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The totals of what moved to history, so that the rooms list needs no history read.</summary>
+    [Id(6)] public RoomTotals HistoryTotals { get; set; } = new();
+
+    /// <summary>Hashes of the people of what moved to history (distinct people: grows with people, not sessions).</summary>
+    [Id(7)] public HashSet<ulong> HistoryPeople { get; set; } = [];
+}
+
+/// <summary>Totals over a set of sessions, as the rooms list shows them.</summary>
+[GenerateSerializer, Alias("wg.RoomTotals")]
+public sealed class RoomTotals
+{
+    /// <summary>How many sessions.</summary>
+    [Id(0)] public int Sessions { get; set; }
+
+    /// <summary>Their participant minutes (Whereby's rule).</summary>
+    [Id(1)] public long ParticipantMinutes { get; set; }
+
+    /// <summary>Their exact participant seconds.</summary>
+    [Id(2)] public double ParticipantSeconds { get; set; }
+
+    /// <summary>The highest peak among them.</summary>
+    [Id(3)] public int PeakParticipants { get; set; }
+
+    /// <summary>The earliest start.</summary>
+    [Id(4)] public DateTimeOffset? FirstSessionStartedAt { get; set; }
+
+    /// <summary>The latest start.</summary>
+    [Id(5)] public DateTimeOffset? LastSessionStartedAt { get; set; }
+
+    /// <summary>Adds one session.</summary>
+    public void Add(RoomSessionView s)
+    {
+        Sessions++;
+        ParticipantMinutes += s.TotalParticipantMinutes;
+        ParticipantSeconds += s.TotalParticipantSeconds;
+        PeakParticipants = Math.Max(PeakParticipants, s.PeakParticipants);
+        FirstSessionStartedAt = FirstSessionStartedAt is { } first && first <= s.StartedAt ? first : s.StartedAt;
+        LastSessionStartedAt = LastSessionStartedAt is { } last && last >= s.StartedAt ? last : s.StartedAt;
+    }
 }
 
 /// <summary>One archived session: where its record is and its totals for listings.</summary>
@@ -35,4 +78,11 @@ public sealed record ArchivedSession(
     [property: Id(1)] long StartedAt,
     [property: Id(2)] long EndedAt,
     [property: Id(3)] RoomSessionView Summary,
-    [property: Id(4)] ulong[] PersonHashes);
+    [property: Id(4)] ulong[] PersonHashes,
+    [property: Id(5)] string? Record = null,
+    [property: Id(6)] long? After = null,
+    [property: Id(7)] long? Until = null)
+{
+    /// <summary>The session id that names the record holding it: its own, or the first of the stretch it was archived with.</summary>
+    public string RecordId => Record ?? RoomSessionId;
+}

@@ -44,12 +44,18 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(new StorageWriteGate(4));
             silo.Services.AddSingleton<IPersonRecords, MemoryPersonRecords>();
             silo.Services.Configure<RoomGrainOptions>(o => o.ArchiveAfter = TimeSpan.FromHours(6));
+            Configure(silo);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
 
     public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>What a fixture adds to each silo (registered last: it may replace what is above).</summary>
+    protected virtual void Configure(ISiloBuilder silo)
+    {
+    }
 
     private sealed class FixedSettings(AttendanceSettings settings) : ITenantAttendanceSettings
     {

@@ -37,8 +37,10 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
         var final = await Eventually.Async(() => Person("alice-inf").GetAttendanceAsync(), rows => rows.Single().SessionEndedAt is not null);
         var row = Assert.Single(final);
         Assert.Equal((start.AddMinutes(30), 29 * 60.0, start, 1.0), (row.SessionEndedAt, row.AttendedSeconds, row.FirstJoinedAt, row.AttendanceRatio));
+        // Nothing shows alice gone (rule 3): the session ended, she stays in the room.
         var alice = (await room.GetParticipantsAsync("s1")).Single(p => p.ParticipantId == "pa");
-        Assert.Equal((start.AddMinutes(30), true), (alice.LeftAt, alice.LeftInferred));
+        Assert.Equal(((DateTimeOffset?)null, false), (alice.LeftAt, alice.LeftInferred));
+        Assert.Equal(["pa"], (await room.GetPresenceAsync()).Participants.Select(p => p.ParticipantId));
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public static class InsightsEndpoints
         {
             return QueryRequest.BadRequest("Give exactly one of 'roomSessionId' or 'externalId'.");
         }
-        if (!QueryRequest.TryLimit(limit, out var size, out var error) || !QueryRequest.TryCursor(cursor, "participants", 3, out var after, out error))
+        if (!QueryRequest.TryLimit(limit, out var size, out var error) || !QueryRequest.TryCursor(cursor, "participants", 4, out var after, out error))
         {
             return error!;
         }
@@ -79,17 +79,19 @@ public static class InsightsEndpoints
             : await OfPersonAsync(grains, personKeys, tenant, externalId!);
 
         var ordered = connections
-            .OrderBy(p => p.JoinedAt).ThenBy(p => p.ParticipantId, StringComparer.Ordinal).ThenBy(p => p.RoomName, StringComparer.Ordinal);
+            .OrderBy(p => p.JoinedAt).ThenBy(p => p.ParticipantId, StringComparer.Ordinal).ThenBy(p => p.RoomName, StringComparer.Ordinal)
+            // A connection that stayed across sessions has a row in each (rule 7).
+            .ThenBy(p => p.RoomSessionId, StringComparer.Ordinal);
         var afterJoined = after is null ? 0 : long.Parse(after[0], System.Globalization.CultureInfo.InvariantCulture);
         var (rows, next) = QueryRequest.Slice(
             ordered,
-            p => after is null || Compare(p, afterJoined, after[1], after[2]) > 0,
+            p => after is null || Compare(p, afterJoined, after[1], after[2], after[3]) > 0,
             size,
-            p => Cursor.Encode("participants", p.JoinedAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), p.ParticipantId, p.RoomName));
+            p => Cursor.Encode("participants", p.JoinedAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), p.ParticipantId, p.RoomName, p.RoomSessionId ?? ""));
         return QueryRequest.Page(http.Request, rows, next, QueryJsonContext.Default.ListResponseParticipantView, QueryJsonContext.Default.ParticipantView);
     }
 
-    private static int Compare(ParticipantView p, long joined, string participantId, string roomName)
+    private static int Compare(ParticipantView p, long joined, string participantId, string roomName, string roomSessionId)
     {
         var byTime = p.JoinedAt.ToUnixTimeMilliseconds().CompareTo(joined);
         if (byTime != 0)
@@ -97,7 +99,12 @@ public static class InsightsEndpoints
             return byTime;
         }
         var byId = string.CompareOrdinal(p.ParticipantId, participantId);
-        return byId != 0 ? byId : string.CompareOrdinal(p.RoomName, roomName);
+        if (byId != 0)
+        {
+            return byId;
+        }
+        var byRoom = string.CompareOrdinal(p.RoomName, roomName);
+        return byRoom != 0 ? byRoom : string.CompareOrdinal(p.RoomSessionId ?? "", roomSessionId);
     }
 
     private static async Task<IEnumerable<ParticipantView>> OfSessionAsync(IGrainFactory grains, string tenant, string roomSessionId)

@@ -1,0 +1,92 @@
+namespace WherebyGrains.Attendance;
+
+/// <summary>
+/// A stretch of a room's history that can leave the room's hot record: one or more closed
+/// sessions (those that share a connection go together: a clinician who stayed between
+/// patients), and every event of the room after <see cref="After"/> up to <see cref="Until"/>,
+/// in a session or not (solo visits, knocks, stray session events).
+/// </summary>
+/// <param name="RoomSessionIds">Its sessions, oldest first.</param>
+/// <param name="After">Where the stretch starts (exclusive): the previous stretch's end.</param>
+/// <param name="Until">Where it ends (inclusive): nothing open reaches past it.</param>
+/// <param name="EventIds">The events it takes.</param>
+public sealed record ArchiveStretch(IReadOnlyList<string> RoomSessionIds, long After, long Until, IReadOnlyList<string> EventIds)
+{
+    /// <summary>Whether an event of the room belongs here: it names one of the sessions, or falls within the stretch.</summary>
+    public bool Takes(long at, string? roomSessionId) =>
+        roomSessionId is not null ? RoomSessionIds.Contains(roomSessionId) : at > After && at <= Until;
+}
+
+/// <summary>
+/// What of a room's history can be archived, and where a late event belongs: one plan in the
+/// rules, so that the room and its archived records agree on the same bounds.
+/// </summary>
+public static class RoomArchive
+{
+    /// <summary>
+    /// The stretches that can be archived now, oldest first: the room's history is cut where
+    /// nothing (no connection, session or standing knock) is open, and a stretch ends at a cut
+    /// after a closed session that ended before <paramref name="archiveBefore"/>. Events before the
+    /// first session of a stretch (a solo visit) go with it; events after the last stretch stay.
+    /// </summary>
+    /// <param name="events">The room's events (those the room holds).</param>
+    /// <param name="attendance">What the rules computed from them.</param>
+    /// <param name="archiveBefore">Sessions must have ended before this instant.</param>
+    /// <param name="after">The end of what was archived before (exclusive), or <see cref="long.MinValue"/>.</param>
+    public static List<ArchiveStretch> Plan(IReadOnlyCollection<RoomEvent> events, RoomAttendance attendance, long archiveBefore, long after)
+    {
+        // What is open: connections, sessions and standing knocks, as closed intervals (touching ones merge).
+        var busy = new List<(long Start, long End, Session? Session)>();
+        foreach (var c in attendance.Connections)
+        {
+            busy.Add((c.JoinedAt, c.LeftAt ?? RoomTimeline.Forever, null));
+        }
+        foreach (var s in attendance.Sessions)
+        {
+            busy.Add((s.StartedAt, s.EndedAt ?? RoomTimeline.Forever, s));
+        }
+        foreach (var k in attendance.Presence.Waiting)
+        {
+            busy.Add((k.KnockedAt, RoomTimeline.Forever, null));
+        }
+        busy.Sort(static (a, b) => a.Start.CompareTo(b.Start));
+
+        var plan = new List<ArchiveStretch>();
+        var cut = after;
+        var pending = new List<string>();
+        for (var i = 0; i < busy.Count;)
+        {
+            var (start, end, _) = busy[i];
+            var sessions = new List<string>();
+            for (; i < busy.Count && busy[i].Start <= end; i++)
+            {
+                end = Math.Max(end, busy[i].End);
+                if (busy[i].Session is { } s)
+                {
+                    sessions.Add(s.RoomSessionId);
+                }
+            }
+            if (end > archiveBefore || end >= RoomTimeline.Forever)
+            {
+                break;
+            }
+            if (end <= cut)
+            {
+                // Already archived (an event the room kept from before its last cut).
+                continue;
+            }
+            pending.AddRange(sessions);
+            if (pending.Count == 0)
+            {
+                continue;
+            }
+            var until = end;
+            var from = cut;
+            var ids = events.Where(e => e.RoomSessionId is { } id ? pending.Contains(id) : e.At > from && e.At <= until).Select(e => e.Id).ToList();
+            plan.Add(new ArchiveStretch([.. pending], from, until, ids));
+            pending = [];
+            cut = until;
+        }
+        return plan;
+    }
+}
