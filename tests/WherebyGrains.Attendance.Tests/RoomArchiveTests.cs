@@ -22,7 +22,8 @@ public sealed class RoomArchiveTests
             .Join(300, "pe", "e", session: "S3").Join(300, "pf", "f", session: "S3").Leave(320, "pe", "e", session: "S3").Leave(320, "pf", "f", session: "S3");
 
         var stretch = Assert.Single(Plan(t, 1000, 100));
-        Assert.Equal((["S1", "S2"], At(61)), (stretch.RoomSessionIds, stretch.Until));
+        Assert.Equal(["S1", "S2"], stretch.RoomSessionIds);
+        Assert.Equal(At(61), stretch.Until);
         Assert.Equal(t.Events.Where(e => e.At <= At(61)).Select(e => e.Id).Order(), stretch.EventIds.Order());
 
         var both = Plan(t, 1000, 1000);
@@ -38,7 +39,9 @@ public sealed class RoomArchiveTests
             .Join(0, "pa", "clinician")
             .Join(5, "pb", "b", session: "S1").Leave(30, "pb", "b", session: "S1").Ended(31, "S1");
 
-        Assert.Empty(Plan(t, 1000, 1000));
+        Assert.Empty(Plan(t, 200, 200));
+        // Until the room's silence (12 h) takes her as lost: then her day goes.
+        Assert.Single(Plan(t, 31 + 12 * 60, 31 + 12 * 60));
     }
 
     [Fact]
