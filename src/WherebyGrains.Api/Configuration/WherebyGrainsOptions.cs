@@ -86,4 +86,7 @@ public sealed class WebhookOptions
     /// Whereby gives up after 5 seconds, so this stays well below that.
     /// </summary>
     public TimeSpan IngestTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How much older than its signature an event's <c>createdAt</c> may be (older is a 400).</summary>
+    public TimeSpan MaxEventAge { get; set; } = TimeSpan.FromDays(30);
 }

@@ -7,7 +7,7 @@ internal sealed class WebhookEnvelope
 {
     public string? Id { get; set; }
     public string? ApiVersion { get; set; }
-    public DateTimeOffset? CreatedAt { get; set; }
+    public WebhookTime CreatedAt { get; set; }
     public string? Type { get; set; }
     public WebhookData? Data { get; set; }
 }

@@ -20,8 +20,11 @@ public static class WebhookEventParser
     /// <summary>Longest accepted event id, event type or session/participant id (Whereby's ids are 64 chars).</summary>
     public const int MaxIdLength = 128;
 
-    /// <summary>Parses <paramref name="body"/>; never throws.</summary>
-    public static ParsedWebhook Parse(ReadOnlySpan<byte> body)
+    /// <summary>Parses <paramref name="body"/> without bounds on its time; never throws.</summary>
+    public static ParsedWebhook Parse(ReadOnlySpan<byte> body) => Parse(body, null);
+
+    /// <summary>Parses <paramref name="body"/>, whose <c>createdAt</c> must be within <paramref name="bounds"/>; never throws.</summary>
+    public static ParsedWebhook Parse(ReadOnlySpan<byte> body, EventTimeBounds? bounds)
     {
         WebhookEnvelope? envelope;
         try
@@ -51,9 +54,19 @@ public static class WebhookEventParser
         {
             return Fail(envelope.Id, null, $"'type' is required: 1-{MaxIdLength} printable characters.");
         }
-        if (envelope.CreatedAt is not { } createdAt)
+        switch (envelope.CreatedAt.Status)
         {
-            return Fail(envelope.Id, envelope.Type, "'createdAt' is required: an ISO-8601 timestamp.");
+            case WebhookTimeStatus.Missing:
+                return Fail(envelope.Id, envelope.Type, "'createdAt' is required: an ISO-8601 time in UTC, e.g. 2026-11-29T10:15:00.000Z.");
+            case WebhookTimeStatus.NoZone:
+                return Fail(envelope.Id, envelope.Type, "'createdAt' has no time zone: Whereby's times are UTC with 'Z', e.g. 2026-11-29T10:15:00.000Z.");
+            case WebhookTimeStatus.Unreadable:
+                return Fail(envelope.Id, envelope.Type, "'createdAt' is not an ISO-8601 time, e.g. 2026-11-29T10:15:00.000Z.");
+        }
+        var createdAt = envelope.CreatedAt.Value;
+        if (bounds?.Check(createdAt) is { } implausible)
+        {
+            return Fail(envelope.Id, envelope.Type, implausible);
         }
         if (!WherebyEventTypes.IsRecordedByRoom(envelope.Type!))
         {

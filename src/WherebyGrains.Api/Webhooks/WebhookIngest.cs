@@ -107,14 +107,15 @@ public sealed partial class WebhookIngest(
                 body.Span,
                 tenant.WebhookSecrets.AsSpan(),
                 clock.GetUtcNow(),
-                webhookOptions.SignatureTolerance);
+                webhookOptions.SignatureTolerance,
+                out var signedAt);
             if (check != SignatureCheck.Valid)
             {
                 LogRejectedSignature(tenant.Id, check);
                 return Reject(tenant.Id, SignatureReason(check), StatusCodes.Status401Unauthorized, "Invalid signature", SignatureDetail(check));
             }
 
-            var parsed = WebhookEventParser.Parse(body.Span);
+            var parsed = WebhookEventParser.Parse(body.Span, new EventTimeBounds(signedAt, webhookOptions.SignatureTolerance, webhookOptions.MaxEventAge));
             activity?.SetTag("whereby.event.id", parsed.Id);
             activity?.SetTag("whereby.event.type", parsed.Type);
             using var scope = LogScope(logger, tenant.Id, parsed.Id);
