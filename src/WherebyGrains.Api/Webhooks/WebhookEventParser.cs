@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WherebyGrains.Api.Webhooks.Lenient;
 using WherebyGrains.Contracts;
 
 namespace WherebyGrains.Api.Webhooks;
@@ -8,7 +9,11 @@ namespace WherebyGrains.Api.Webhooks;
 /// <param name="Type">The event type, when the body had one.</param>
 /// <param name="Event">The event to record; null when the type is acknowledged and ignored.</param>
 /// <param name="Error">Why the body is not a Whereby event; null when it is.</param>
-public readonly record struct ParsedWebhook(string? Id, string? Type, WherebyEvent? Event, string? Error);
+public readonly record struct ParsedWebhook(string? Id, string? Type, WherebyEvent? Event, string? Error)
+{
+    /// <summary>The fields read leniently (counted in metrics; never a reason to reject).</summary>
+    public LenientFields Lenient { get; init; }
+}
 
 /// <summary>
 /// Turns a verified body into a <see cref="WherebyEvent"/>. Unknown fields are skipped, and
@@ -27,6 +32,7 @@ public static class WebhookEventParser
     public static ParsedWebhook Parse(ReadOnlySpan<byte> body, EventTimeBounds? bounds)
     {
         WebhookEnvelope? envelope;
+        LenientReads.Begin();
         try
         {
             envelope = JsonSerializer.Deserialize(body, WebhookJsonContext.Default.WebhookEnvelope);
@@ -68,12 +74,17 @@ public static class WebhookEventParser
         {
             return Fail(envelope.Id, envelope.Type, implausible);
         }
+        var lenient = LenientReads.End();
         if (!WherebyEventTypes.IsRecordedByRoom(envelope.Type!))
         {
-            return new ParsedWebhook(envelope.Id, envelope.Type, null, null);
+            return new ParsedWebhook(envelope.Id, envelope.Type, null, null) { Lenient = lenient };
         }
 
         var data = envelope.Data;
+        if (data?.Unreadable is { } unreadable)
+        {
+            return Fail(envelope.Id, envelope.Type, $"'data' does not read as the data of {envelope.Type}: {unreadable}");
+        }
         if (data?.RoomName is not { } roomName || !RoomKey.IsValidRoomName(roomName))
         {
             return Fail(envelope.Id, envelope.Type, $"'data.roomName' is required for {envelope.Type}: '/' then up to {RoomKey.MaxRoomNameLength - 1} printable characters.");
@@ -100,7 +111,7 @@ public static class WebhookEventParser
             IsDialIn = data.IsDialIn,
             MeetingId = data.MeetingId,
         };
-        return new ParsedWebhook(evt.Id, evt.Type, evt, null);
+        return new ParsedWebhook(evt.Id, evt.Type, evt, null) { Lenient = lenient };
     }
 
     private static ParsedWebhook Fail(string? id, string? type, string error) =>

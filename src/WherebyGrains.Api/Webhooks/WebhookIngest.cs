@@ -119,6 +119,10 @@ public sealed partial class WebhookIngest(
             activity?.SetTag("whereby.event.id", parsed.Id);
             activity?.SetTag("whereby.event.type", parsed.Type);
             using var scope = LogScope(logger, tenant.Id, parsed.Id);
+            if (parsed.Lenient != Lenient.LenientFields.None)
+            {
+                metrics.RecordLenient(tenant.Id, parsed.Lenient);
+            }
             if (parsed.Error is { } error)
             {
                 LogRejectedBody(tenant.Id, parsed.Id);
