@@ -67,9 +67,11 @@ public static class WebhookSignature
             return SignatureCheck.Malformed;
         }
 
-        // Compare in milliseconds so that "exactly at the tolerance" is accepted in both directions.
-        var skewMs = Math.Abs(now.ToUnixTimeMilliseconds() - timestamp * 1000);
-        if (skewMs > (long)tolerance.TotalMilliseconds)
+        // Compare in milliseconds so that "exactly at the tolerance" is accepted in both directions,
+        // in 128 bits: an 18-digit t times 1000 overflows a long (and Math.Abs(long.MinValue) throws).
+        var skewMs = Int128.Abs((Int128)now.ToUnixTimeMilliseconds() - (Int128)timestamp * 1000);
+        // Past year 9999 no instant exists (only a tolerance of millennia would get here).
+        if (skewMs > (Int128)tolerance.TotalMilliseconds || timestamp > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
         {
             return SignatureCheck.OutsideTolerance;
         }
