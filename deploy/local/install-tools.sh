@@ -3,10 +3,13 @@
 # Idempotent: does nothing when the pinned version is already there.
 set -euo pipefail
 
-AZURITE_VERSION=3.35.0
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+pin="$root/deploy/local/azurite"
 dir="$root/.tools/azurite"
-marker="$dir/.installed-$AZURITE_VERSION"
+# The lock file is the pin: every package of Azurite's tree at the version and integrity it names.
+# A changed lock file installs again.
+lock_hash="$(sha256sum "$pin/package-lock.json" | cut -c1-16)"
+marker="$dir/.installed-$lock_hash"
 
 if [ -f "$marker" ]; then
   exit 0
@@ -21,7 +24,10 @@ mkdir -p "$dir"
 exec 9>"$dir/.lock"
 flock 9
 if [ ! -f "$marker" ]; then
-  echo "Installing azurite@$AZURITE_VERSION into $dir ..." >&2
-  npm install --prefix "$dir" --no-audit --no-fund --loglevel=error --save-exact "azurite@$AZURITE_VERSION" >&2
+  echo "Installing Azurite as pinned by deploy/local/azurite/package-lock.json into $dir ..." >&2
+  cp "$pin/package.json" "$pin/package-lock.json" "$dir/"
+  # npm ci installs exactly the lock file's tree (and fails if it disagrees with package.json).
+  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >&2
+  rm -f "$dir"/.installed-*
   touch "$marker"
 fi

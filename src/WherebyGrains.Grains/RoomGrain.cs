@@ -410,6 +410,8 @@ public sealed partial class RoomGrain(
 
     private void ScheduleMaintenance(TimeSpan? dueIn)
     {
+        // Event times far ahead would overflow Orleans' timer: look again within a day instead.
+        dueIn = TimerDue.Clamp(dueIn);
         _timerDueAt = dueIn is { } wait ? _ledger.Now + (long)wait.TotalMilliseconds : null;
         _timer?.Dispose();
         _timer = dueIn is { } due

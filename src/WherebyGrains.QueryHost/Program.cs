@@ -6,7 +6,7 @@ using WherebyGrains.ServiceDefaults;
 // The query API only, through an Orleans client: the same endpoints as the silo serves (shared
 // from WherebyGrains.Api), scaled apart from the silos that ingest webhooks.
 var builder = WebApplication.CreateBuilder(args);
-builder.UseDefaultUrl("http://127.0.0.1:5090");
+builder.UseUrlsWithManagement("http://127.0.0.1:5090");
 builder.AddWherebyGrainsTelemetry();
 
 var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
@@ -20,6 +20,7 @@ builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<ClusterReachableHealthCheck>("cluster", tags: [HostSetup.ReadyTag]);
 
 var app = builder.Build();
+app.UseManagementListener();
 app.UseRateLimiter();
 app.MapQueryApi();
 app.MapOpenApi();

@@ -21,7 +21,7 @@ public static class SiloHosting
     /// <summary>Adds the Orleans silo, its storage and the webhook front door to <paramref name="builder"/>.</summary>
     public static WebApplicationBuilder AddWherebyGrainsSilo(this WebApplicationBuilder builder)
     {
-        builder.UseDefaultUrl(DefaultUrl);
+        builder.UseUrlsWithManagement(DefaultUrl);
 
         var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
@@ -78,6 +78,7 @@ public static class SiloHosting
     /// <summary>Maps the silo's endpoints: webhooks, the query API, OpenAPI and health.</summary>
     public static WebApplication MapWherebyGrainsSilo(this WebApplication app)
     {
+        app.UseManagementListener();
         app.UseRateLimiter();
         app.MapDashboardIfConfigured();
         app.MapWebhooks();

@@ -63,7 +63,8 @@ public sealed class WebhookEventParserTests
     [InlineData("""{"id":"","createdAt":"2026-01-01T00:00:00Z","type":"room.client.joined","data":{"roomName":"/r"}}""")]
     [InlineData("""{"id":"e","createdAt":"2026-01-01T00:00:00Z","type":"room.client.joined"}""")]
     [InlineData("""{"id":"e","createdAt":"2026-01-01T00:00:00Z","type":"room.client.joined","data":{"roomName":"r"}}""")]
-    [InlineData("""{"id":"e","createdAt":"2026-01-01T00:00:00Z","type":"room.client.joined","data":{"roomName":"/r","numClients":"two"}}""")]
+    [InlineData("""{"id":"e","createdAt":"2026-01-01T00:00:00Z","type":"room.client.joined","data":{"roomName":{"name":"/r"}}}""")]
+    [InlineData("""{"id":"e","createdAt":"2026-01-01T00:00:00Z","type":"room.client.joined","data":{"roomName":"/r","roomName":"/s"}}""")]
     [InlineData("""{"id":"e","id":"f","createdAt":"2026-01-01T00:00:00Z","type":"room.client.joined","data":{"roomName":"/r"}}""")]
     public void Bodies_that_are_not_whereby_events_fail_with_a_reason(string json)
     {

@@ -79,3 +79,61 @@ public sealed class WebhookSignatureTests
         }
     }
 }
+
+/// <summary>An unsigned request must never reach an overflow before the HMAC is checked.</summary>
+public sealed class WebhookSignatureOverflowTests
+{
+    private static readonly byte[] Body = System.Text.Encoding.UTF8.GetBytes("{\"id\":\"x\"}");
+    private static readonly byte[][] Secrets = [System.Text.Encoding.UTF8.GetBytes("s3cret")];
+
+    /// <summary>
+    /// A now and an 18-digit t for which now·ms − t·1000, in 64-bit arithmetic, is exactly
+    /// long.MinValue: t·1000 ≡ now + 2⁶³ (mod 2⁶⁴), solved with 125's inverse modulo 2⁶¹.
+    /// </summary>
+    private static (DateTimeOffset Now, long T) Overflowing()
+    {
+        ulong inverse = 125;
+        for (var i = 0; i < 6; i++)
+        {
+            inverse = unchecked(inverse * (2 - 125 * inverse));
+        }
+        for (var nowMs = 1_795_000_000_000L; ; nowMs += 8)
+        {
+            var target = unchecked((ulong)nowMs + (1UL << 63));
+            var t = unchecked((target >> 3) * inverse) & ((1UL << 61) - 1);
+            if (t < 1_000_000_000_000_000_000UL)
+            {
+                return (DateTimeOffset.FromUnixTimeMilliseconds(nowMs), (long)t);
+            }
+        }
+    }
+
+    [Fact]
+    public void An_18_digit_t_reaching_long_MinValue_is_outside_the_tolerance()
+    {
+        var (now, t) = Overflowing();
+        Assert.Equal(long.MinValue, unchecked(now.ToUnixTimeMilliseconds() - t * 1000));
+
+        Assert.Equal(SignatureCheck.OutsideTolerance, WebhookSignature.Verify($"t={t},v1={new string('0', 64)}", Body, Secrets, now, TimeSpan.FromMinutes(5)));
+    }
+
+    [Theory]
+    [InlineData("999999999999999999")]
+    [InlineData("000000000000000000")]
+    [InlineData("9223372036854775")]
+    [InlineData("9223372036854776")]
+    public void Extreme_timestamps_are_outside_the_tolerance(string t)
+    {
+        var now = DateTimeOffset.FromUnixTimeSeconds(1_795_000_000);
+        Assert.Equal(SignatureCheck.OutsideTolerance, WebhookSignature.Verify($"t={t},v1={new string('0', 64)}", Body, Secrets, now, TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
+    public void A_huge_tolerance_does_not_overflow()
+    {
+        var now = DateTimeOffset.FromUnixTimeSeconds(1_795_000_000);
+        // Within a tolerance of millennia, but past year 9999: no instant to name.
+        Assert.Equal(SignatureCheck.OutsideTolerance, WebhookSignature.Verify($"t=900000000000,v1={new string('0', 64)}", Body, Secrets, now, TimeSpan.MaxValue));
+        Assert.Equal(SignatureCheck.Mismatch, WebhookSignature.Verify($"t=1795000000,v1={new string('0', 64)}", Body, Secrets, now, TimeSpan.MaxValue));
+    }
+}

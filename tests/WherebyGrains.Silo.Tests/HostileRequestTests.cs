@@ -100,7 +100,7 @@ public sealed class HostileRequestTests(SiloFixture fixture) : IClassFixture<Sil
         yield return Signed("data is an array", 400, Utf8("{\"id\":\"a\",\"type\":\"room.client.joined\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"data\":[]}"));
         yield return Signed("roomName without slash", 400, Utf8("{\"id\":\"a\",\"type\":\"room.client.joined\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"data\":{\"roomName\":\"hostile\"}}"));
         yield return Signed("roomName only a slash", 400, Utf8("{\"id\":\"a\",\"type\":\"room.client.joined\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"data\":{\"roomName\":\"/\"}}"));
-        yield return Signed("numClients is text", 400, Utf8("{\"id\":\"a\",\"type\":\"room.client.joined\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"data\":{\"roomName\":\"/hostile\",\"numClients\":\"two\"}}"));
+        yield return Signed("roomName is an object", 400, Utf8("{\"id\":\"a\",\"type\":\"room.client.joined\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"data\":{\"roomName\":{\"n\":\"/hostile\"}}}"));
         yield return Signed("duplicate id property", 400, Utf8("{\"id\":\"a\",\"id\":\"b\",\"type\":\"room.client.joined\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"data\":{\"roomName\":\"/hostile\"}}"));
         yield return Signed("participantId too long", 400, Utf8("{\"id\":\"a\",\"type\":\"room.client.joined\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"data\":{\"roomName\":\"/hostile\",\"participantId\":\"" + new string('p', 300) + "\"}}"));
         yield return Signed("signed json as text/json is still json but empty", 400, Utf8(" "), "text/json");

@@ -28,11 +28,27 @@ public sealed class WherebyGrainsOptions
 /// <summary>The <c>WherebyGrains:Query</c> section.</summary>
 public sealed class QueryOptions
 {
-    /// <summary>Sustained requests per second allowed per API key.</summary>
-    public int PermitsPerSecond { get; set; } = 20;
+    /// <summary>Sustained requests per second allowed per tenant (all its keys together).</summary>
+    public int PermitsPerSecond { get; set; } = 100;
 
-    /// <summary>Requests an API key may make at once above the sustained rate.</summary>
-    public int Burst { get; set; } = 40;
+    /// <summary>
+    /// Requests a tenant may make at once above the sustained rate: enough that an app syncing one
+    /// 500-person class at full speed (its participants, 100 a page, then each person's attendance)
+    /// never meets a 429.
+    /// </summary>
+    public int Burst { get; set; } = 1000;
+
+    /// <summary>Sustained failed authentications (no or an unknown key) per second from one client address.</summary>
+    public int FailedAuthPerAddressPermitsPerSecond { get; set; } = 2;
+
+    /// <summary>Failed authentications one client address may make at once.</summary>
+    public int FailedAuthPerAddressBurst { get; set; } = 20;
+
+    /// <summary>Sustained failed authentications per second from all addresses together.</summary>
+    public int FailedAuthPermitsPerSecond { get; set; } = 50;
+
+    /// <summary>Failed authentications all addresses together may make at once.</summary>
+    public int FailedAuthBurst { get; set; } = 200;
 }
 
 /// <summary>The <c>WherebyGrains:Sessions</c> section (the rules' part).</summary>
@@ -86,4 +102,7 @@ public sealed class WebhookOptions
     /// Whereby gives up after 5 seconds, so this stays well below that.
     /// </summary>
     public TimeSpan IngestTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How much older than its signature an event's <c>createdAt</c> may be (older is a 400).</summary>
+    public TimeSpan MaxEventAge { get; set; } = TimeSpan.FromDays(30);
 }

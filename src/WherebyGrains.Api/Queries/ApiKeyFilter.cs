@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
-using WherebyGrains.Api.Tenants;
 
 namespace WherebyGrains.Api.Queries;
 
@@ -8,7 +7,7 @@ namespace WherebyGrains.Api.Queries;
 /// Bearer-key authentication for the query API: the key decides the tenant, so a key can only
 /// ever read its own tenant's data. Anything else is a 401 problem.
 /// </summary>
-public sealed class ApiKeyFilter(TenantDirectory tenants) : IEndpointFilter
+public sealed class ApiKeyFilter : IEndpointFilter
 {
     private const string TenantItem = "WherebyGrains.Tenant";
 
@@ -30,9 +29,9 @@ public sealed class ApiKeyFilter(TenantDirectory tenants) : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (BearerKey(http.Request) is { Length: > 0 } key && tenants.TryGetByApiKey(key, out var tenant))
+        if (ApiKeyResolution.TenantOf(http) is { } tenant)
         {
-            http.Items[TenantItem] = tenant.Id;
+            http.Items[TenantItem] = tenant;
             return await next(context);
         }
         http.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";

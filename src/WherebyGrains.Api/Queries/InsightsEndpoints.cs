@@ -45,18 +45,17 @@ public static class InsightsEndpoints
     {
         if (!QueryRequest.TryRoomName(roomName, out var error)
             || !QueryRequest.TryLimit(limit, out var size, out error)
-            || !QueryRequest.TryCursor(cursor, "sessions", 2, out var after, out error))
+            || !QueryRequest.TryTimedCursor(cursor, "sessions", 2, out var after, out error))
         {
             return error!;
         }
         var sessions = await grains.GetGrain<IRoomGrain>(new RoomKey(ApiKeyFilter.TenantOf(http), roomName!).ToString()).GetSessionsAsync();
 
         // Newest first, then by id: a session that starts meanwhile lands before the cursor, never on a later page.
-        var afterStart = after is null ? 0 : long.Parse(after[0], System.Globalization.CultureInfo.InvariantCulture);
         var (rows, next) = QueryRequest.Slice(
             sessions,
-            s => after is null || s.StartedAt.ToUnixTimeMilliseconds() < afterStart
-                || (s.StartedAt.ToUnixTimeMilliseconds() == afterStart && string.CompareOrdinal(s.RoomSessionId, after[1]) > 0),
+            s => after is not { } a || s.StartedAt.ToUnixTimeMilliseconds() < a.At
+                || (s.StartedAt.ToUnixTimeMilliseconds() == a.At && string.CompareOrdinal(s.RoomSessionId, a.Parts[0]) > 0),
             size,
             s => Cursor.Encode("sessions", s.StartedAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), s.RoomSessionId));
         return QueryRequest.Page(http.Request, rows, next, QueryJsonContext.Default.ListResponseRoomSessionView, QueryJsonContext.Default.RoomSessionView);
@@ -69,7 +68,7 @@ public static class InsightsEndpoints
         {
             return QueryRequest.BadRequest("Give exactly one of 'roomSessionId' or 'externalId'.");
         }
-        if (!QueryRequest.TryLimit(limit, out var size, out var error) || !QueryRequest.TryCursor(cursor, "participants", 4, out var after, out error))
+        if (!QueryRequest.TryLimit(limit, out var size, out var error) || !QueryRequest.TryTimedCursor(cursor, "participants", 4, out var after, out error))
         {
             return error!;
         }
@@ -82,10 +81,9 @@ public static class InsightsEndpoints
             .OrderBy(p => p.JoinedAt).ThenBy(p => p.ParticipantId, StringComparer.Ordinal).ThenBy(p => p.RoomName, StringComparer.Ordinal)
             // A connection that stayed across sessions has a row in each (rule 7).
             .ThenBy(p => p.RoomSessionId, StringComparer.Ordinal);
-        var afterJoined = after is null ? 0 : long.Parse(after[0], System.Globalization.CultureInfo.InvariantCulture);
         var (rows, next) = QueryRequest.Slice(
             ordered,
-            p => after is null || Compare(p, afterJoined, after[1], after[2], after[3]) > 0,
+            p => after is not { } a || Compare(p, a.At, a.Parts[0], a.Parts[1], a.Parts[2]) > 0,
             size,
             p => Cursor.Encode("participants", p.JoinedAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), p.ParticipantId, p.RoomName, p.RoomSessionId ?? ""));
         return QueryRequest.Page(http.Request, rows, next, QueryJsonContext.Default.ListResponseParticipantView, QueryJsonContext.Default.ParticipantView);

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,11 +8,11 @@ using WherebyGrains.Api.Configuration;
 
 namespace WherebyGrains.Api.Queries;
 
-/// <summary>Registers and maps the query API under <c>/v1</c>: bearer keys per tenant, rate limited per key.</summary>
+/// <summary>Registers and maps the query API under <c>/v1</c>: bearer keys per tenant, rate limited per tenant (and failed authentication per address and overall).</summary>
 public static class QueryApi
 {
     /// <summary>The rate limiting policy of the query API (never applied to webhooks).</summary>
-    public const string RateLimitPolicy = "query-per-key";
+    public const string RateLimitPolicy = "query-per-tenant";
 
     /// <summary>Adds the query API's services.</summary>
     public static IServiceCollection AddQueryApi(this IServiceCollection services)
@@ -23,22 +21,9 @@ public static class QueryApi
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, QueryJsonContext.Default));
         services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(RateLimitPolicy, context =>
-            {
-                var options = context.RequestServices.GetRequiredService<IOptionsMonitor<WherebyGrainsOptions>>().CurrentValue.Query;
-                // Partitioned by the key as presented (hashed): guessing keys is limited too.
-                var key = ApiKeyFilter.BearerKey(context.Request) is { } bearer
-                    ? Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(bearer)))
-                    : "anonymous";
-                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = Math.Max(1, options.Burst),
-                    TokensPerPeriod = Math.Max(1, options.PermitsPerSecond),
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
+            limiter.AddPolicy(RateLimitPolicy, QueryRateLimits.PerTenant);
+            // Failed authentication, overall first: while it refuses, no per-address limiter is made.
+            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(QueryRateLimits.FailedOverall(), QueryRateLimits.FailedPerAddress());
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
@@ -47,7 +32,7 @@ public static class QueryApi
                 await TypedResults.Problem(
                     statusCode: StatusCodes.Status429TooManyRequests,
                     title: "Too many requests",
-                    detail: $"This API key is over its rate limit; retry after {retryAfter} s.").ExecuteAsync(context.HttpContext);
+                    detail: $"Over the rate limit (the tenant's, or that of failed authentications); retry after {retryAfter} s.").ExecuteAsync(context.HttpContext);
             };
         });
         return services;

@@ -53,6 +53,32 @@ public static class QueryRequest
         return false;
     }
 
+    /// <summary>
+    /// Decodes an optional keyset cursor of <paramref name="kind"/> whose first part is a Unix time in
+    /// milliseconds and whose other parts are text: a cursor is the client's text, so
+    /// every part is checked here (a forged one is a 400, never an exception).
+    /// </summary>
+    public static bool TryTimedCursor(string? cursor, string kind, int parts, out (long At, string[] Parts)? decoded, out IResult? error)
+    {
+        decoded = null;
+        if (!TryCursor(cursor, kind, parts, out var values, out error))
+        {
+            return false;
+        }
+        if (values is null)
+        {
+            return true;
+        }
+        if (long.TryParse(values[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var at)
+            && at >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds() && at <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        {
+            decoded = (at, values[1..]);
+            return true;
+        }
+        error = BadRequest("'cursor' is not a cursor this list gave out: pass back the 'cursor' of the previous page unchanged.");
+        return false;
+    }
+
     /// <summary>Checks a required <c>roomName</c>.</summary>
     public static bool TryRoomName(string? roomName, out IResult? error)
     {

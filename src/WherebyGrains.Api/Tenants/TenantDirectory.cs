@@ -22,7 +22,7 @@ public sealed class TenantDirectory : IDisposable
     {
         _logger = logger;
         _tenants = Build(options.CurrentValue);
-        _subscription = options.OnChange(o => _tenants = Build(o));
+        _subscription = options.OnChange(Reload);
     }
 
     /// <summary>All configured tenants.</summary>
@@ -56,6 +56,17 @@ public sealed class TenantDirectory : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _subscription?.Dispose();
+
+    private void Reload(WherebyGrainsOptions options)
+    {
+        if (ApiKeyOwnership.Conflict(options) is { } conflict)
+        {
+            // The start refuses such a configuration; a reload to one keeps the tenants as they were.
+            _logger.LogError("Configuration change ignored: {Conflict}", conflict);
+            return;
+        }
+        _tenants = Build(options);
+    }
 
     private FrozenDictionary<string, Tenant> Build(WherebyGrainsOptions options)
     {

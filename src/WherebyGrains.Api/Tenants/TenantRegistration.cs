@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,10 @@ public static class TenantRegistration
     public static IServiceCollection AddWherebyGrainsTenants(this IServiceCollection services)
     {
         services.AddOptions<WherebyGrainsOptions>().BindConfiguration(WherebyGrainsOptions.Section);
+        services.AddOptions<ApiKeyOwnership.StartupCheck>()
+            .Configure<IConfiguration>((check, configuration) => configuration.GetSection(WherebyGrainsOptions.Section).Bind(check.Options))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiKeyOwnership.StartupCheck>, ApiKeyOwnership.Validator>());
         services.TryAddSingleton<TenantDirectory>();
         services.TryAddSingleton(sp => new PersonKeys(sp.GetRequiredService<IOptions<WherebyGrainsOptions>>().Value.Privacy.PersonKeySecret));
         services.TryAddSingleton(TimeProvider.System);

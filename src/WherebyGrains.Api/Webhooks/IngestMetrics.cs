@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using WherebyGrains.Api.Webhooks.Lenient;
 using WherebyGrains.Contracts;
 
 namespace WherebyGrains.Api.Webhooks;
@@ -35,6 +36,7 @@ public sealed class IngestMetrics
     private const string UnknownTenant = "unknown";
     private readonly Counter<long> _received;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _lenient;
 
     /// <summary>Creates the instruments on the <c>WherebyGrains</c> meter.</summary>
     public IngestMetrics(IMeterFactory meters)
@@ -43,6 +45,16 @@ public sealed class IngestMetrics
         _received = meter.CreateCounter<long>("wherebygrains.webhooks.received", "{webhook}", "Webhooks received, by outcome.");
         _duration = meter.CreateHistogram<double>("wherebygrains.webhooks.duration", "s", "Time from request to answer of a webhook.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _lenient = meter.CreateCounter<long>("wherebygrains.webhooks.lenient", "{field}", "Fields of signed events read leniently (not as documented), by field.");
+    }
+
+    /// <summary>Counts each field of one event that was read leniently (the field's path only: never its content).</summary>
+    public void RecordLenient(string tenantId, LenientFields fields)
+    {
+        foreach (var name in LenientFieldNames.Of(fields))
+        {
+            _lenient.Add(1, new TagList { { Telemetry.TenantTag, tenantId }, { "wherebygrains.field", name } });
+        }
     }
 
     /// <summary>Bucket bounds (s) for latencies on the answer path: fine below 100 ms, up to Whereby's 5 s.</summary>

@@ -18,6 +18,7 @@ public static class WebhookEndpoints
         services.AddSingleton<WebhookIngest>();
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<IngestGate>();
+        services.AddSingleton<StorageOutageLog>();
         return services;
     }
 

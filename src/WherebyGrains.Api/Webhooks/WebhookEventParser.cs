@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WherebyGrains.Api.Webhooks.Lenient;
 using WherebyGrains.Contracts;
 
 namespace WherebyGrains.Api.Webhooks;
@@ -8,7 +9,11 @@ namespace WherebyGrains.Api.Webhooks;
 /// <param name="Type">The event type, when the body had one.</param>
 /// <param name="Event">The event to record; null when the type is acknowledged and ignored.</param>
 /// <param name="Error">Why the body is not a Whereby event; null when it is.</param>
-public readonly record struct ParsedWebhook(string? Id, string? Type, WherebyEvent? Event, string? Error);
+public readonly record struct ParsedWebhook(string? Id, string? Type, WherebyEvent? Event, string? Error)
+{
+    /// <summary>The fields read leniently (counted in metrics; never a reason to reject).</summary>
+    public LenientFields Lenient { get; init; }
+}
 
 /// <summary>
 /// Turns a verified body into a <see cref="WherebyEvent"/>. Unknown fields are skipped, and
@@ -20,10 +25,14 @@ public static class WebhookEventParser
     /// <summary>Longest accepted event id, event type or session/participant id (Whereby's ids are 64 chars).</summary>
     public const int MaxIdLength = 128;
 
-    /// <summary>Parses <paramref name="body"/>; never throws.</summary>
-    public static ParsedWebhook Parse(ReadOnlySpan<byte> body)
+    /// <summary>Parses <paramref name="body"/> without bounds on its time; never throws.</summary>
+    public static ParsedWebhook Parse(ReadOnlySpan<byte> body) => Parse(body, null);
+
+    /// <summary>Parses <paramref name="body"/>, whose <c>createdAt</c> must be within <paramref name="bounds"/>; never throws.</summary>
+    public static ParsedWebhook Parse(ReadOnlySpan<byte> body, EventTimeBounds? bounds)
     {
         WebhookEnvelope? envelope;
+        LenientReads.Begin();
         try
         {
             envelope = JsonSerializer.Deserialize(body, WebhookJsonContext.Default.WebhookEnvelope);
@@ -51,16 +60,31 @@ public static class WebhookEventParser
         {
             return Fail(envelope.Id, null, $"'type' is required: 1-{MaxIdLength} printable characters.");
         }
-        if (envelope.CreatedAt is not { } createdAt)
+        switch (envelope.CreatedAt.Status)
         {
-            return Fail(envelope.Id, envelope.Type, "'createdAt' is required: an ISO-8601 timestamp.");
+            case WebhookTimeStatus.Missing:
+                return Fail(envelope.Id, envelope.Type, "'createdAt' is required: an ISO-8601 time in UTC, e.g. 2026-11-29T10:15:00.000Z.");
+            case WebhookTimeStatus.NoZone:
+                return Fail(envelope.Id, envelope.Type, "'createdAt' has no time zone: Whereby's times are UTC with 'Z', e.g. 2026-11-29T10:15:00.000Z.");
+            case WebhookTimeStatus.Unreadable:
+                return Fail(envelope.Id, envelope.Type, "'createdAt' is not an ISO-8601 time, e.g. 2026-11-29T10:15:00.000Z.");
         }
+        var createdAt = envelope.CreatedAt.Value;
+        if (bounds?.Check(createdAt) is { } implausible)
+        {
+            return Fail(envelope.Id, envelope.Type, implausible);
+        }
+        var lenient = LenientReads.End();
         if (!WherebyEventTypes.IsRecordedByRoom(envelope.Type!))
         {
-            return new ParsedWebhook(envelope.Id, envelope.Type, null, null);
+            return new ParsedWebhook(envelope.Id, envelope.Type, null, null) { Lenient = lenient };
         }
 
         var data = envelope.Data;
+        if (data?.Unreadable is { } unreadable)
+        {
+            return Fail(envelope.Id, envelope.Type, $"'data' does not read as the data of {envelope.Type}: {unreadable}");
+        }
         if (data?.RoomName is not { } roomName || !RoomKey.IsValidRoomName(roomName))
         {
             return Fail(envelope.Id, envelope.Type, $"'data.roomName' is required for {envelope.Type}: '/' then up to {RoomKey.MaxRoomNameLength - 1} printable characters.");
@@ -87,7 +111,7 @@ public static class WebhookEventParser
             IsDialIn = data.IsDialIn,
             MeetingId = data.MeetingId,
         };
-        return new ParsedWebhook(evt.Id, evt.Type, evt, null);
+        return new ParsedWebhook(evt.Id, evt.Type, evt, null) { Lenient = lenient };
     }
 
     private static ParsedWebhook Fail(string? id, string? type, string error) =>

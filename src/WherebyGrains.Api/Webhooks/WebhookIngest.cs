@@ -27,6 +27,7 @@ public sealed partial class WebhookIngest(
     IngestMetrics metrics,
     IngestGate gate,
     IEnumerable<IEventJournal> journals,
+    StorageOutageLog outage,
     ILogger<WebhookIngest> logger)
 {
     private static readonly IngestResponse AcceptedBody = new("accepted");
@@ -107,17 +108,22 @@ public sealed partial class WebhookIngest(
                 body.Span,
                 tenant.WebhookSecrets.AsSpan(),
                 clock.GetUtcNow(),
-                webhookOptions.SignatureTolerance);
+                webhookOptions.SignatureTolerance,
+                out var signedAt);
             if (check != SignatureCheck.Valid)
             {
                 LogRejectedSignature(tenant.Id, check);
                 return Reject(tenant.Id, SignatureReason(check), StatusCodes.Status401Unauthorized, "Invalid signature", SignatureDetail(check));
             }
 
-            var parsed = WebhookEventParser.Parse(body.Span);
+            var parsed = WebhookEventParser.Parse(body.Span, new EventTimeBounds(signedAt, webhookOptions.SignatureTolerance, webhookOptions.MaxEventAge));
             activity?.SetTag("whereby.event.id", parsed.Id);
             activity?.SetTag("whereby.event.type", parsed.Type);
             using var scope = LogScope(logger, tenant.Id, parsed.Id);
+            if (parsed.Lenient != Lenient.LenientFields.None)
+            {
+                metrics.RecordLenient(tenant.Id, parsed.Lenient);
+            }
             if (parsed.Error is { } error)
             {
                 LogRejectedBody(tenant.Id, parsed.Id);
@@ -185,12 +191,14 @@ public sealed partial class WebhookIngest(
         }
         // The room was unreachable (a silo crashed, the cluster has not moved it yet), but the
         // event is in the journal: acknowledged, and the drainer applies it once the room is back.
-        LogSpooled(roomError!, tenantId, evt.Id, evt.Type);
+        // The type only: a silo that crashed makes every one of its rooms' webhooks take this path.
+        LogSpooled(tenantId, evt.Id, evt.Type, roomError!.GetType().Name);
         return new Answer(Json(AcceptedBody), IngestResult.Spooled, tenantId, evt.Type, roomError is TimeoutException ? "timeout" : "unreachable");
     }
 
     private Answer Held(string tenantId, WherebyEvent evt, ApplyOutcome outcome)
     {
+        outage.Succeeded();
         LogRecorded(tenantId, evt.Id, evt.Type, outcome.New ? IngestOutcome.Accepted : IngestOutcome.Duplicate);
         return outcome.New
             ? new Answer(Json(AcceptedBody), IngestResult.Accepted, tenantId, evt.Type, null)
@@ -199,8 +207,11 @@ public sealed partial class WebhookIngest(
 
     private Answer NotRecorded(Exception e, string tenantId, WherebyEvent evt)
     {
-        LogNotRecorded(e, tenantId, evt.Id, evt.Type);
-        return Unavailable(tenantId, evt.Type, e is TimeoutException ? "timeout" : "storage", "The event could not be recorded durably right now; retry shortly.");
+        var reason = e is TimeoutException ? "timeout" : "storage";
+        // Not a line per webhook: while storage is away every one fails alike (see StorageOutageLog).
+        LogNotRecorded(tenantId, evt.Id, evt.Type);
+        outage.Failed(e, reason);
+        return Unavailable(tenantId, evt.Type, reason, "The event could not be recorded durably right now; retry shortly.");
     }
 
     /// <summary>Whereby hung up (its 5 s are over): nobody reads this answer; its retry finds the event if it was kept.</summary>
@@ -266,11 +277,11 @@ public sealed partial class WebhookIngest(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook {EventId} ({EventType}) for tenant {TenantId}: {Outcome}")]
     private partial void LogRecorded(string tenantId, string eventId, string eventType, IngestOutcome outcome);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {EventId} ({EventType}) for tenant {TenantId}: its room did not take it in time; acknowledged from the journal, applied later")]
-    private partial void LogSpooled(Exception exception, string tenantId, string eventId, string eventType);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {EventId} ({EventType}) for tenant {TenantId}: its room did not take it in time ({ErrorType}); acknowledged from the journal, applied later")]
+    private partial void LogSpooled(string tenantId, string eventId, string eventType, string errorType);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {EventId} ({EventType}) for tenant {TenantId} could not be recorded; answered 503")]
-    private partial void LogNotRecorded(Exception exception, string tenantId, string eventId, string eventType);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook {EventId} ({EventType}) for tenant {TenantId} could not be recorded; answered 503")]
+    private partial void LogNotRecorded(string tenantId, string eventId, string eventType);
 
     /// <summary>Every log line below carries the tenant and the event id (JSON console shows scopes).</summary>
     private static readonly Func<ILogger, string, string?, IDisposable?> LogScope =

@@ -38,8 +38,24 @@ public static class WebhookSignature
         ReadOnlySpan<byte> body,
         ReadOnlySpan<byte[]> secrets,
         DateTimeOffset now,
-        TimeSpan tolerance)
+        TimeSpan tolerance) => Verify(header, body, secrets, now, tolerance, out _);
+
+    /// <summary>Checks <paramref name="header"/> against <paramref name="body"/> and says when it was signed.</summary>
+    /// <param name="header">The header value; empty when absent.</param>
+    /// <param name="body">The exact request body bytes.</param>
+    /// <param name="secrets">The tenant's secrets (UTF-8 bytes); any one may sign.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="tolerance">The largest accepted |now − t|.</param>
+    /// <param name="signedAt">The header's <c>t</c> when the result is <see cref="SignatureCheck.Valid"/>; else default.</param>
+    public static SignatureCheck Verify(
+        ReadOnlySpan<char> header,
+        ReadOnlySpan<byte> body,
+        ReadOnlySpan<byte[]> secrets,
+        DateTimeOffset now,
+        TimeSpan tolerance,
+        out DateTimeOffset signedAt)
     {
+        signedAt = default;
         if (header.IsWhiteSpace())
         {
             return SignatureCheck.Missing;
@@ -51,9 +67,11 @@ public static class WebhookSignature
             return SignatureCheck.Malformed;
         }
 
-        // Compare in milliseconds so that "exactly at the tolerance" is accepted in both directions.
-        var skewMs = Math.Abs(now.ToUnixTimeMilliseconds() - timestamp * 1000);
-        if (skewMs > (long)tolerance.TotalMilliseconds)
+        // Compare in milliseconds so that "exactly at the tolerance" is accepted in both directions,
+        // in 128 bits: an 18-digit t times 1000 overflows a long (and Math.Abs(long.MinValue) throws).
+        var skewMs = Int128.Abs((Int128)now.ToUnixTimeMilliseconds() - (Int128)timestamp * 1000);
+        // Past year 9999 no instant exists (only a tolerance of millennia would get here).
+        if (skewMs > (Int128)tolerance.TotalMilliseconds || timestamp > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
         {
             return SignatureCheck.OutsideTolerance;
         }
@@ -91,7 +109,13 @@ public static class WebhookSignature
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
-        return matched ? SignatureCheck.Valid : SignatureCheck.Mismatch;
+        if (!matched)
+        {
+            return SignatureCheck.Mismatch;
+        }
+        // Within the tolerance of now, so a representable instant.
+        signedAt = DateTimeOffset.FromUnixTimeSeconds(timestamp);
+        return SignatureCheck.Valid;
     }
 
     /// <summary>
