@@ -232,6 +232,11 @@ public sealed partial class RoomGrain(
             TotalParticipantSeconds = sessions.Sum(s => s.TotalParticipantSeconds),
             TotalUniqueParticipants = people,
             PeakParticipants = sessions.Count == 0 ? 0 : sessions.Max(s => s.PeakParticipants),
+            TotalRecorderMinutes = sessions.Sum(s => s.TotalRecorderMinutes),
+            TotalStreamerMinutes = sessions.Sum(s => s.TotalStreamerMinutes),
+            // Summed, not distinct: archived sessions keep only their counts (RoomSummary says so).
+            TotalUniqueRecorders = sessions.Sum(s => s.TotalUniqueRecorders),
+            TotalUniqueStreamers = sessions.Sum(s => s.TotalUniqueStreamers),
         });
     }
 
@@ -516,7 +521,7 @@ public sealed partial class RoomGrain(
     }
 
     private IRoomSessionGrain SessionGrain(string roomSessionId) =>
-        GrainFactory.GetGrain<IRoomSessionGrain>($"{_key}#{roomSessionId}");
+        GrainFactory.GetGrain<IRoomSessionGrain>(new RoomSessionKey(_key, roomSessionId).ToString());
 
     /// <summary>
     /// Lists the room in the tenant's room index (once, when it first appears) and its sessions

@@ -7,7 +7,7 @@ using WherebyGrains.Contracts;
 namespace WherebyGrains.Grains;
 
 /// <summary>
-/// One archived session, keyed <c>{roomKey}#{roomSessionId}</c>: the events of a closed session,
+/// One archived session, keyed by <see cref="RoomSessionKey"/>: the events of a closed session,
 /// kept out of the room's record. A late event for it lands here, corrects its numbers and its
 /// people's rows (through the same outbox), and updates the room's index.
 /// </summary>
@@ -30,10 +30,7 @@ public sealed class RoomSessionGrain(
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var key = this.GetPrimaryKeyString();
-        var hash = key.IndexOf('#');
-        _room = RoomKey.Parse(key[..hash]);
-        _sessionId = key[(hash + 1)..];
+        (_room, _sessionId) = RoomSessionKey.Parse(this.GetPrimaryKeyString());
         state.State.RoomSessionId ??= _sessionId;
         _ledger = new AttendanceLedger(_room.TenantId, _room.RoomName, state.State, state.WriteStateAsync, tenantSettings.For(_room.TenantId), records, personKeys, clock, metrics, gate, logger);
         Deliver();

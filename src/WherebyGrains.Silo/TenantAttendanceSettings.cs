@@ -16,6 +16,11 @@ internal sealed class TenantAttendanceSettings(TenantDirectory tenants, IOptions
         var metadata = keys.IsEmpty
             ? SignedMetadata.None
             : new SignedMetadata(keys, current.Metadata.MaxAge, current.Webhooks.SignatureTolerance);
-        return new AttendanceSettings(current.Sessions.EndGrace, metadata);
+        return new AttendanceSettings(current.Sessions.EndGrace, metadata)
+        {
+            AbandonAfter = current.Sessions.AbandonAfter,
+            // An unknown tenant has no events to compute; the default keeps For total.
+            Identity = current.Tenants.TryGetValue(tenantId, out var configured) ? configured.Identity : PersonIdentity.ExternalId,
+        };
     }
 }

@@ -1,3 +1,5 @@
+using WherebyGrains.Attendance;
+
 namespace WherebyGrains.Api.Configuration;
 
 /// <summary>The <c>WherebyGrains</c> configuration section (see api.md, "Configuration").</summary>
@@ -40,6 +42,12 @@ public sealed class SessionOptions
 {
     /// <summary>How long a room must stay below 2 people before a session ends without Whereby's event.</summary>
     public TimeSpan EndGrace { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a room may stay silent before the connections still open in it are taken as lost
+    /// (rule 3): a lost <c>left</c> must not keep someone present for ever. Must be positive.
+    /// </summary>
+    public TimeSpan AbandonAfter { get; set; } = TimeSpan.FromHours(12);
 }
 
 /// <summary>The <c>WherebyGrains:Metadata</c> section.</summary>
@@ -73,6 +81,13 @@ public sealed class TenantOptions
 
     /// <summary>Keys with which the tenant's app signs the <c>metadata</c> URL parameter.</summary>
     public List<string> MetadataKeys { get; set; } = [];
+
+    /// <summary>
+    /// What names a person (rule 4): <see cref="PersonIdentity.ExternalId"/> (the default), or
+    /// <see cref="PersonIdentity.SignedMetadata"/> for a tenant that signs metadata and does not
+    /// want an <c>externalId</c>, which anyone can type into a room URL, to count as an identity.
+    /// </summary>
+    public PersonIdentity Identity { get; set; } = PersonIdentity.ExternalId;
 }
 
 /// <summary>The <c>WherebyGrains:Webhooks</c> section.</summary>

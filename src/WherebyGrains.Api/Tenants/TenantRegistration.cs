@@ -12,7 +12,8 @@ public static class TenantRegistration
     /// <summary>Adds the <c>WherebyGrains</c> options, the tenant directory and person keys.</summary>
     public static IServiceCollection AddWherebyGrainsTenants(this IServiceCollection services)
     {
-        services.AddOptions<WherebyGrainsOptions>().BindConfiguration(WherebyGrainsOptions.Section);
+        services.AddOptions<WherebyGrainsOptions>().BindConfiguration(WherebyGrainsOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WherebyGrainsOptions>, WherebyGrainsOptionsValidator>());
         services.TryAddSingleton<TenantDirectory>();
         services.TryAddSingleton(sp => new PersonKeys(sp.GetRequiredService<IOptions<WherebyGrainsOptions>>().Value.Privacy.PersonKeySecret));
         services.TryAddSingleton(TimeProvider.System);
