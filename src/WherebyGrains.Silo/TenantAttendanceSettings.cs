@@ -19,8 +19,9 @@ internal sealed class TenantAttendanceSettings(TenantDirectory tenants, IOptions
         return new AttendanceSettings(current.Sessions.EndGrace, metadata)
         {
             AbandonAfter = current.Sessions.AbandonAfter,
-            // An unknown tenant has no events to compute; the default keeps For total.
-            Identity = current.Tenants.TryGetValue(tenantId, out var configured) ? configured.Identity : PersonIdentity.ExternalId,
+            // Validated at start; a value that fails a later reload keeps the default rather than
+            // failing the room's activation (an unknown tenant has no events to compute anyway).
+            Identity = current.Tenants.TryGetValue(tenantId, out var configured) && configured.TryGetIdentity(out var identity) ? identity : PersonIdentity.ExternalId,
         };
     }
 }

@@ -83,11 +83,26 @@ public sealed class TenantOptions
     public List<string> MetadataKeys { get; set; } = [];
 
     /// <summary>
-    /// What names a person (rule 4): <see cref="PersonIdentity.ExternalId"/> (the default), or
-    /// <see cref="PersonIdentity.SignedMetadata"/> for a tenant that signs metadata and does not
-    /// want an <c>externalId</c>, which anyone can type into a room URL, to count as an identity.
+    /// What names a person (rule 4): <c>ExternalId</c> (the default), or <c>SignedMetadata</c> for
+    /// a tenant that signs metadata and does not want an <c>externalId</c>, which anyone can type
+    /// into a room URL, to count as an identity. Text, not the enum: the configuration binder drops
+    /// a dictionary entry whose value does not convert, so a typo would silently remove the whole
+    /// tenant; as text it binds, and <see cref="WherebyGrainsOptionsValidator"/> refuses it at start.
     /// </summary>
-    public PersonIdentity Identity { get; set; } = PersonIdentity.ExternalId;
+    public string? Identity { get; set; }
+
+    /// <summary><see cref="Identity"/> as the rules take it; false for a value that names no choice.</summary>
+    public bool TryGetIdentity(out PersonIdentity identity)
+    {
+        identity = PersonIdentity.ExternalId;
+        if (string.IsNullOrEmpty(Identity))
+        {
+            return true;
+        }
+        // By name only (any case): Enum.TryParse would also take "7", which names nothing.
+        var name = Enum.GetNames<PersonIdentity>().FirstOrDefault(n => string.Equals(n, Identity.Trim(), StringComparison.OrdinalIgnoreCase));
+        return name is not null && Enum.TryParse(name, out identity);
+    }
 }
 
 /// <summary>The <c>WherebyGrains:Webhooks</c> section.</summary>

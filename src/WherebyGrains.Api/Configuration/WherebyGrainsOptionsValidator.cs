@@ -5,9 +5,8 @@ namespace WherebyGrains.Api.Configuration;
 
 /// <summary>
 /// Checks the <c>WherebyGrains</c> settings that would otherwise give wrong numbers quietly; run
-/// at start (<c>ValidateOnStart</c>), so that a host with such a setting does not start. A value
-/// that does not bind at all (an <c>Identity</c> that names no choice, a TimeSpan that is not one)
-/// stops the start the same way, with the configuration binder's message naming the key.
+/// at start (<c>ValidateOnStart</c>), so that a host with such a setting does not start, with a
+/// message that names the key and what it may be.
 /// </summary>
 public sealed class WherebyGrainsOptionsValidator : IValidateOptions<WherebyGrainsOptions>
 {
@@ -17,8 +16,7 @@ public sealed class WherebyGrainsOptionsValidator : IValidateOptions<WherebyGrai
         var failures = new List<string>();
         foreach (var (id, tenant) in options.Tenants)
         {
-            // A number binds to an enum whatever its value: "2" would name no identity at all.
-            if (!Enum.IsDefined(tenant.Identity))
+            if (!tenant.TryGetIdentity(out _))
             {
                 failures.Add($"{WherebyGrainsOptions.Section}:Tenants:{id}:Identity is '{tenant.Identity}': expected {string.Join(" or ", Enum.GetNames<PersonIdentity>())}.");
             }
