@@ -181,6 +181,18 @@ public sealed class InsightsV11Tests(InsightsV11Fixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task OpenApi_describes_the_new_parameters_and_fields()
+    {
+        using var response = await fixture.Silo.CreateClient().GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
+        var paths = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("paths");
+
+        string[] Parameters(string path) => [.. paths.GetProperty(path).GetProperty("get").GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()!)];
+        Assert.Contains("roomSessionId", Parameters("/v1/insights/room-sessions"));
+        Assert.Contains("personId", Parameters("/v1/attendance"));
+        Assert.Contains("externalId", Parameters("/v1/attendance"));
+    }
+
+    [Fact]
     public void The_rules_get_each_tenants_identity_and_the_services_abandon_after()
     {
         var settings = fixture.Silo.Services.GetRequiredService<ITenantAttendanceSettings>();
