@@ -2,7 +2,7 @@
 namespace WherebyGrains.Contracts;
 
 /// <summary>
-/// One archived session of one room, keyed <c>{roomKey}#{roomSessionId}</c>: the events of a
+/// One archived session of one room, keyed by <see cref="RoomSessionKey"/>: the events of a
 /// closed session, moved out of the room's record so that the room's stays small.
 /// </summary>
 [Alias("wg.IRoomSessionGrain")]

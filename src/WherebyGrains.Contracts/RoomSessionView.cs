@@ -33,4 +33,16 @@ public sealed record RoomSessionView
 
     /// <summary>True when <see cref="EndedAt"/> was inferred without Whereby's event.</summary>
     [Id(9)] public required bool EndInferred { get; init; }
+
+    /// <summary>Insights' rule for machines: each <c>recorder</c> connection's minutes in the session rounded up, then summed.</summary>
+    [Id(10)] public required long TotalRecorderMinutes { get; init; }
+
+    /// <summary>Insights' rule for machines: each <c>streamer</c> connection's minutes in the session rounded up, then summed.</summary>
+    [Id(11)] public required long TotalStreamerMinutes { get; init; }
+
+    /// <summary>Distinct <c>recorder</c> connections in the session.</summary>
+    [Id(12)] public required int TotalUniqueRecorders { get; init; }
+
+    /// <summary>Distinct <c>streamer</c> connections in the session.</summary>
+    [Id(13)] public required int TotalUniqueStreamers { get; init; }
 }

@@ -27,4 +27,20 @@ public sealed record RoomSummary
 
     /// <summary>The highest peak of any of its sessions.</summary>
     [Id(7)] public required int PeakParticipants { get; init; }
+
+    /// <summary>Sum of its sessions' recorder minutes (each recorder connection's minutes rounded up).</summary>
+    [Id(8)] public required long TotalRecorderMinutes { get; init; }
+
+    /// <summary>Sum of its sessions' streamer minutes (each streamer connection's minutes rounded up).</summary>
+    [Id(9)] public required long TotalStreamerMinutes { get; init; }
+
+    /// <summary>
+    /// Sum of its sessions' distinct recorder connections: a recorder connection that spans two
+    /// sessions counts in each (archived sessions keep only their counts, and a sum does not
+    /// change when a session is archived).
+    /// </summary>
+    [Id(10)] public required int TotalUniqueRecorders { get; init; }
+
+    /// <summary>Sum of its sessions' distinct streamer connections (counted as <see cref="TotalUniqueRecorders"/> is).</summary>
+    [Id(11)] public required int TotalUniqueStreamers { get; init; }
 }

@@ -51,6 +51,10 @@ public static class AttendanceViews
         TotalUniqueParticipants = s.TotalUniqueParticipants,
         PeakParticipants = s.PeakParticipants,
         EndInferred = s.EndInferred,
+        TotalRecorderMinutes = s.TotalRecorderMinutes,
+        TotalStreamerMinutes = s.TotalStreamerMinutes,
+        TotalUniqueRecorders = s.TotalUniqueRecorders,
+        TotalUniqueStreamers = s.TotalUniqueStreamers,
     };
 
     /// <summary>

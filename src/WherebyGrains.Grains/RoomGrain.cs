@@ -240,6 +240,11 @@ public sealed partial class RoomGrain(
             TotalParticipantSeconds = totals.ParticipantSeconds + history.ParticipantSeconds,
             TotalUniqueParticipants = people,
             PeakParticipants = Math.Max(totals.PeakParticipants, history.PeakParticipants),
+            TotalRecorderMinutes = totals.RecorderMinutes + history.RecorderMinutes,
+            TotalStreamerMinutes = totals.StreamerMinutes + history.StreamerMinutes,
+            // Summed, not distinct: archived sessions keep only their counts (RoomSummary says so).
+            TotalUniqueRecorders = totals.UniqueRecorders + history.UniqueRecorders,
+            TotalUniqueStreamers = totals.UniqueStreamers + history.UniqueStreamers,
         });
     }
 
@@ -557,7 +562,7 @@ public sealed partial class RoomGrain(
     }
 
     private IRoomSessionGrain SessionGrain(string roomSessionId) =>
-        GrainFactory.GetGrain<IRoomSessionGrain>($"{_key}#{roomSessionId}");
+        GrainFactory.GetGrain<IRoomSessionGrain>(new RoomSessionKey(_key, roomSessionId).ToString());
 
     /// <summary>
     /// Lists the room in the tenant's room index (once, when it first appears) and its sessions

@@ -7,10 +7,10 @@ using WherebyGrains.Contracts;
 namespace WherebyGrains.Grains;
 
 /// <summary>
-/// An archived stretch of a room, keyed <c>{roomKey}#{roomSessionId of its first session}</c>: the
-/// events of one or more closed sessions (those a stayer shared) and what lay between them, kept
-/// out of the room's record. A late event for it lands here, corrects its numbers and its people's
-/// rows (through the same outbox), and updates the room's index of each of its sessions.
+/// An archived stretch of a room, keyed by <see cref="RoomSessionKey"/> (the room and its first
+/// session): the events of one or more closed sessions (those a stayer shared) and what lay between
+/// them, kept out of the room's record. A late event for it lands here, corrects its numbers and its
+/// people's rows (through the same outbox), and updates the room's index of each of its sessions.
 /// </summary>
 [Reentrant]
 public sealed class RoomSessionGrain(
@@ -31,10 +31,7 @@ public sealed class RoomSessionGrain(
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var key = this.GetPrimaryKeyString();
-        var hash = key.IndexOf('#');
-        _room = RoomKey.Parse(key[..hash]);
-        _sessionId = key[(hash + 1)..];
+        (_room, _sessionId) = RoomSessionKey.Parse(this.GetPrimaryKeyString());
         state.State.RoomSessionId ??= _sessionId;
         _ledger = new AttendanceLedger(_room.TenantId, _room.RoomName, state.State, state.WriteStateAsync, tenantSettings.For(_room.TenantId), records, personKeys, clock, metrics, gate, logger);
         Deliver();

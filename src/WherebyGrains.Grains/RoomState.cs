@@ -59,6 +59,18 @@ public sealed class RoomTotals
     /// <summary>The latest start.</summary>
     [Id(5)] public DateTimeOffset? LastSessionStartedAt { get; set; }
 
+    /// <summary>Their recorder minutes.</summary>
+    [Id(6)] public long RecorderMinutes { get; set; }
+
+    /// <summary>Their streamer minutes.</summary>
+    [Id(7)] public long StreamerMinutes { get; set; }
+
+    /// <summary>Their recorders, summed over sessions.</summary>
+    [Id(8)] public int UniqueRecorders { get; set; }
+
+    /// <summary>Their streamers, summed over sessions.</summary>
+    [Id(9)] public int UniqueStreamers { get; set; }
+
     /// <summary>Adds one session.</summary>
     public void Add(RoomSessionView s)
     {
@@ -66,6 +78,10 @@ public sealed class RoomTotals
         ParticipantMinutes += s.TotalParticipantMinutes;
         ParticipantSeconds += s.TotalParticipantSeconds;
         PeakParticipants = Math.Max(PeakParticipants, s.PeakParticipants);
+        RecorderMinutes += s.TotalRecorderMinutes;
+        StreamerMinutes += s.TotalStreamerMinutes;
+        UniqueRecorders += s.TotalUniqueRecorders;
+        UniqueStreamers += s.TotalUniqueStreamers;
         FirstSessionStartedAt = FirstSessionStartedAt is { } first && first <= s.StartedAt ? first : s.StartedAt;
         LastSessionStartedAt = LastSessionStartedAt is { } last && last >= s.StartedAt ? last : s.StartedAt;
     }

@@ -122,5 +122,7 @@ public static class SiloHosting
             // Orleans' binary format (compact, fast, version-tolerant through [Id] members), deflated.
             o.GrainStorageSerializer = new CompressedGrainStateSerializer(new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()));
         }));
+        // Rooms whose names differ only in / \ # ? and _ would share a table record otherwise.
+        DistinctRecordGrainStorage.Decorate(orleans.Services, StorageNames.Grains);
     }
 }

@@ -16,6 +16,12 @@ internal sealed class TenantAttendanceSettings(TenantDirectory tenants, IOptions
         var metadata = keys.IsEmpty
             ? SignedMetadata.None
             : new SignedMetadata(keys, current.Metadata.MaxAge, current.Webhooks.SignatureTolerance);
-        return new AttendanceSettings(current.Sessions.EndGrace, metadata);
+        return new AttendanceSettings(current.Sessions.EndGrace, metadata)
+        {
+            AbandonAfter = current.Sessions.AbandonAfter,
+            // Validated at start; a value that fails a later reload keeps the default rather than
+            // failing the room's activation (an unknown tenant has no events to compute anyway).
+            Identity = current.Tenants.TryGetValue(tenantId, out var configured) && configured.TryGetIdentity(out var identity) ? identity : PersonIdentity.ExternalId,
+        };
     }
 }

@@ -73,7 +73,9 @@ public sealed class QueryApiTests(KnownMeetingFixture fixture) : IClassFixture<K
         AssertFields(row,
             ("roomSessionId", "s1"), ("roomName", "/class-a"), ("startedAt", At(5)), ("endedAt", At(56)),
             ("durationSeconds", 51 * 60), ("totalParticipantMinutes", 110), ("totalParticipantSeconds", 110 * 60),
-            ("totalUniqueParticipants", 2), ("peakParticipants", 2), ("endInferred", false));
+            ("totalUniqueParticipants", 2), ("peakParticipants", 2), ("endInferred", false),
+            // The recorder, 10:06-10:40 (expected to be 0 until the rules compute machine totals).
+            ("totalRecorderMinutes", 34), ("totalStreamerMinutes", 0), ("totalUniqueRecorders", 1), ("totalUniqueStreamers", 0));
         Assert.Equal(JsonValueKind.Null, page.GetProperty("cursor").ValueKind);
     }
 
@@ -156,8 +158,10 @@ public sealed class QueryApiTests(KnownMeetingFixture fixture) : IClassFixture<K
         Assert.Equal(["/class-a", "/class-b"], rows.Select(r => r.GetProperty("roomName").GetString()));
         AssertFields(rows[0],
             ("roomName", "/class-a"), ("firstSessionStartedAt", At(5)), ("lastSessionStartedAt", At(5)), ("totalSessions", 1),
-            ("totalParticipantMinutes", 110), ("totalParticipantSeconds", 110 * 60), ("totalUniqueParticipants", 2), ("peakParticipants", 2));
-        AssertFields(rows[1], ("totalSessions", 1), ("totalUniqueParticipants", 2), ("peakParticipants", 2));
+            ("totalParticipantMinutes", 110), ("totalParticipantSeconds", 110 * 60), ("totalUniqueParticipants", 2), ("peakParticipants", 2),
+            ("totalRecorderMinutes", 34), ("totalStreamerMinutes", 0), ("totalUniqueRecorders", 1), ("totalUniqueStreamers", 0));
+        AssertFields(rows[1], ("totalSessions", 1), ("totalUniqueParticipants", 2), ("peakParticipants", 2),
+            ("totalRecorderMinutes", 0), ("totalStreamerMinutes", 0), ("totalUniqueRecorders", 0), ("totalUniqueStreamers", 0));
     }
 
     [Fact]
@@ -188,9 +192,11 @@ public sealed class QueryApiTests(KnownMeetingFixture fixture) : IClassFixture<K
         Assert.Contains("\"Ann, \"\"the\"\" \nteacher\"", body);
 
         var sessions = await GetAsync("/v1/insights/room-sessions?roomName=%2Fclass-a", accept: "text/csv");
-        Assert.Equal("roomSessionId,roomName,startedAt,endedAt,durationSeconds,totalParticipantMinutes,totalParticipantSeconds,totalUniqueParticipants,peakParticipants,endInferred", sessions.Body.Split("\r\n")[0]);
+        Assert.Equal("roomSessionId,roomName,startedAt,endedAt,durationSeconds,totalParticipantMinutes,totalParticipantSeconds,totalUniqueParticipants,peakParticipants,endInferred,"
+            + "totalRecorderMinutes,totalStreamerMinutes,totalUniqueRecorders,totalUniqueStreamers", sessions.Body.Split("\r\n")[0]);
         var rooms = await GetAsync("/v1/insights/rooms", accept: "text/csv");
-        Assert.StartsWith("roomName,firstSessionStartedAt,lastSessionStartedAt,totalSessions,totalParticipantMinutes,totalParticipantSeconds,totalUniqueParticipants,peakParticipants\r\n", rooms.Body);
+        Assert.StartsWith("roomName,firstSessionStartedAt,lastSessionStartedAt,totalSessions,totalParticipantMinutes,totalParticipantSeconds,totalUniqueParticipants,peakParticipants,"
+            + "totalRecorderMinutes,totalStreamerMinutes,totalUniqueRecorders,totalUniqueStreamers\r\n", rooms.Body);
     }
 
     [Fact]
@@ -214,7 +220,7 @@ public sealed class QueryApiTests(KnownMeetingFixture fixture) : IClassFixture<K
             "/v1/insights/room-sessions?roomName=%2Fclass-a&cursor=" + Uri.EscapeDataString(cursor ?? "bm9wZQ"),
             "/v1/insights/participants", "/v1/insights/participants?roomSessionId=s1&externalId=stu-1",
             "/v1/insights/room-sessions", "/v1/insights/room-sessions?roomName=no-slash", "/v1/rooms/presence",
-            "/v1/attendance", "/v1/attendance?externalId=stu-1&from=yesterday",
+            "/v1/attendance", "/v1/attendance?externalId=stu-1&from=yesterday", "/v1/attendance?externalId=stu-1&personId=stu-1",
         })
         {
             var (status, body, _, contentType) = await GetAsync(bad);

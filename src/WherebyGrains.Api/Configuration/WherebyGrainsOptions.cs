@@ -1,3 +1,5 @@
+using WherebyGrains.Attendance;
+
 namespace WherebyGrains.Api.Configuration;
 
 /// <summary>The <c>WherebyGrains</c> configuration section (see api.md, "Configuration").</summary>
@@ -56,6 +58,12 @@ public sealed class SessionOptions
 {
     /// <summary>How long a room must stay below 2 people before a session ends without Whereby's event.</summary>
     public TimeSpan EndGrace { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a room may stay silent before the connections still open in it are taken as lost
+    /// (rule 3): a lost <c>left</c> must not keep someone present for ever. Must be positive.
+    /// </summary>
+    public TimeSpan AbandonAfter { get; set; } = TimeSpan.FromHours(12);
 }
 
 /// <summary>The <c>WherebyGrains:Metadata</c> section.</summary>
@@ -89,6 +97,28 @@ public sealed class TenantOptions
 
     /// <summary>Keys with which the tenant's app signs the <c>metadata</c> URL parameter.</summary>
     public List<string> MetadataKeys { get; set; } = [];
+
+    /// <summary>
+    /// What names a person (rule 4): <c>ExternalId</c> (the default), or <c>SignedMetadata</c> for
+    /// a tenant that signs metadata and does not want an <c>externalId</c>, which anyone can type
+    /// into a room URL, to count as an identity. Text, not the enum: the configuration binder drops
+    /// a dictionary entry whose value does not convert, so a typo would silently remove the whole
+    /// tenant; as text it binds, and <see cref="WherebyGrainsOptionsValidator"/> refuses it at start.
+    /// </summary>
+    public string? Identity { get; set; }
+
+    /// <summary><see cref="Identity"/> as the rules take it; false for a value that names no choice.</summary>
+    public bool TryGetIdentity(out PersonIdentity identity)
+    {
+        identity = PersonIdentity.ExternalId;
+        if (string.IsNullOrEmpty(Identity))
+        {
+            return true;
+        }
+        // By name only (any case): Enum.TryParse would also take "7", which names nothing.
+        var name = Enum.GetNames<PersonIdentity>().FirstOrDefault(n => string.Equals(n, Identity.Trim(), StringComparison.OrdinalIgnoreCase));
+        return name is not null && Enum.TryParse(name, out identity);
+    }
 }
 
 /// <summary>The <c>WherebyGrains:Webhooks</c> section.</summary>

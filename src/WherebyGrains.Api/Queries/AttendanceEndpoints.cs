@@ -14,18 +14,24 @@ public static class AttendanceEndpoints
         v1.MapGet("/attendance", GetAttendanceAsync)
             .WithTags("Attendance")
             .WithName("GetAttendance")
-            .WithSummary("A person's attended seconds per session and in total, optionally in one room and a time range (sessions starting in [from, to)).")
+            .WithSummary("A person's attended seconds per session and in total, optionally in one room and a time range (sessions starting in [from, to)). The person is given by externalId or by personId (as participants rows show it), exactly one.")
             .Produces<AttendanceReport>(StatusCodes.Status200OK, "application/json", Csv.MediaType);
         return v1;
     }
 
     private static async Task<IResult> GetAttendanceAsync(
-        HttpContext http, IGrainFactory grains, PersonKeys personKeys, string? externalId, string? roomName, string? from, string? to)
+        HttpContext http, IGrainFactory grains, PersonKeys personKeys, string? externalId, string? personId, string? roomName, string? from, string? to)
     {
-        if (string.IsNullOrEmpty(externalId))
+        if (string.IsNullOrEmpty(externalId) == string.IsNullOrEmpty(personId))
         {
-            return QueryRequest.BadRequest("'externalId' is required: a person key (externalId, verified metadata value, or participantId).");
+            return QueryRequest.BadRequest(
+                "Give exactly one of 'externalId' or 'personId': the person's externalId, or the 'personId' of their participants rows (externalId, verified metadata value, or participantId).");
         }
+        // Both name the same person key (rule 4): a participants row's personId is the key itself,
+        // and an externalId is one whenever the tenant counts externalIds. The grain key is the
+        // keyed hash of it, never the value.
+        var byPersonId = !string.IsNullOrEmpty(personId);
+        var person = byPersonId ? personId! : externalId!;
         IResult? error = null;
         if ((roomName is not null && !QueryRequest.TryRoomName(roomName, out error))
             || !QueryRequest.TryInstant(from, "from", out var fromAt, out error)
@@ -34,14 +40,14 @@ public static class AttendanceEndpoints
             return error!;
         }
         var tenant = ApiKeyFilter.TenantOf(http);
-        var rows = (await grains.GetGrain<IPersonGrain>(personKeys.For(tenant, externalId)).GetAttendanceAsync()).ToList();
+        var rows = (await grains.GetGrain<IPersonGrain>(personKeys.For(tenant, person)).GetAttendanceAsync()).ToList();
 
         // Rows of live sessions carry the numbers of their hand-off: ask their rooms for now's. The
         // room holds its live sessions, so a live row it no longer has is one a late event took away
         // (its withdrawal may still be on its way).
         foreach (var room in rows.Where(r => r.SessionEndedAt is null).Select(r => r.RoomName).Distinct(StringComparer.Ordinal).ToList())
         {
-            var current = await grains.GetGrain<IRoomGrain>(new RoomKey(tenant, room).ToString()).GetAttendanceAsync(externalId);
+            var current = await grains.GetGrain<IRoomGrain>(new RoomKey(tenant, room).ToString()).GetAttendanceAsync(person);
             rows = [.. rows.Select(r => r.RoomName != room ? r : current.FirstOrDefault(c => c.RoomSessionId == r.RoomSessionId) ?? (r.SessionEndedAt is null ? null : r))
                 .OfType<AttendanceRow>()];
         }
@@ -56,6 +62,6 @@ public static class AttendanceEndpoints
         {
             return TypedResults.Text(Csv.Write(sessions, QueryJsonContext.Default.AttendanceRow), Csv.MediaType + "; charset=utf-8");
         }
-        return TypedResults.Json(new AttendanceReport(externalId, sessions.Sum(s => s.AttendedSeconds), sessions), QueryJsonContext.Default.AttendanceReport);
+        return TypedResults.Json(new AttendanceReport(byPersonId ? null : externalId, person, sessions.Sum(s => s.AttendedSeconds), sessions), QueryJsonContext.Default.AttendanceReport);
     }
 }

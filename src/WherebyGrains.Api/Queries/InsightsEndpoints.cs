@@ -16,7 +16,7 @@ public static class InsightsEndpoints
             .WithName("ListRooms").WithSummary("Every room that has had an event, by name, with its totals.")
             .Produces<ListResponse<RoomSummary>>(StatusCodes.Status200OK, "application/json", Csv.MediaType);
         insights.MapGet("/room-sessions", ListRoomSessionsAsync)
-            .WithName("ListRoomSessions").WithSummary("A room's sessions, newest first, with their totals.")
+            .WithName("ListRoomSessions").WithSummary("A room's sessions, newest first, with their totals; with roomSessionId, only that session (none if the room has no such session).")
             .Produces<ListResponse<RoomSessionView>>(StatusCodes.Status200OK, "application/json", Csv.MediaType);
         insights.MapGet("/participants", ListParticipantsAsync)
             .WithName("ListParticipants").WithSummary("One row per connection, of a session or of a person, by join time.")
@@ -41,7 +41,7 @@ public static class InsightsEndpoints
         return QueryRequest.Page(http.Request, rows, next, QueryJsonContext.Default.ListResponseRoomSummary, QueryJsonContext.Default.RoomSummary);
     }
 
-    private static async Task<IResult> ListRoomSessionsAsync(HttpContext http, IGrainFactory grains, string? roomName, string? limit, string? cursor)
+    private static async Task<IResult> ListRoomSessionsAsync(HttpContext http, IGrainFactory grains, string? roomName, string? roomSessionId, string? limit, string? cursor)
     {
         if (!QueryRequest.TryRoomName(roomName, out var error)
             || !QueryRequest.TryLimit(limit, out var size, out error)
@@ -49,7 +49,12 @@ public static class InsightsEndpoints
         {
             return error!;
         }
-        var sessions = await grains.GetGrain<IRoomGrain>(new RoomKey(ApiKeyFilter.TenantOf(http), roomName!).ToString()).GetSessionsAsync();
+        IEnumerable<RoomSessionView> sessions = await grains.GetGrain<IRoomGrain>(new RoomKey(ApiKeyFilter.TenantOf(http), roomName!).ToString()).GetSessionsAsync();
+        if (roomSessionId is not null)
+        {
+            // Still a list (Insights' shape): one row, or none for a session the room never had.
+            sessions = sessions.Where(s => s.RoomSessionId == roomSessionId);
+        }
 
         // Newest first, then by id: a session that starts meanwhile lands before the cursor, never on a later page.
         var (rows, next) = QueryRequest.Slice(

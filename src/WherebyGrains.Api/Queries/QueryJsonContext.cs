@@ -12,10 +12,11 @@ namespace WherebyGrains.Api.Queries;
 public sealed record ListResponse<T>(IReadOnlyList<T> Results, string? Cursor);
 
 /// <summary>The per-person report of <c>/v1/attendance</c>.</summary>
-/// <param name="ExternalId">The person key asked for.</param>
+/// <param name="ExternalId">The <c>externalId</c> asked for; null when asked by <c>personId</c>.</param>
+/// <param name="PersonId">The person key the report is of (the <c>externalId</c> or <c>personId</c> asked for).</param>
 /// <param name="AttendedSeconds">Attended seconds over every session in the range.</param>
 /// <param name="Sessions">One row per session attended, newest first.</param>
-public sealed record AttendanceReport(string ExternalId, double AttendedSeconds, IReadOnlyList<AttendanceRow> Sessions);
+public sealed record AttendanceReport(string? ExternalId, string PersonId, double AttendedSeconds, IReadOnlyList<AttendanceRow> Sessions);
 
 /// <summary>Writes instants as api.md asks: ISO-8601 UTC with milliseconds, <c>2026-11-29T10:15:00.000Z</c>.</summary>
 public sealed class UtcMillisecondsConverter : JsonConverter<DateTimeOffset>

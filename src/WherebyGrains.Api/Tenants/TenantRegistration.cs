@@ -13,7 +13,8 @@ public static class TenantRegistration
     /// <summary>Adds the <c>WherebyGrains</c> options, the tenant directory and person keys.</summary>
     public static IServiceCollection AddWherebyGrainsTenants(this IServiceCollection services)
     {
-        services.AddOptions<WherebyGrainsOptions>().BindConfiguration(WherebyGrainsOptions.Section);
+        services.AddOptions<WherebyGrainsOptions>().BindConfiguration(WherebyGrainsOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WherebyGrainsOptions>, WherebyGrainsOptionsValidator>());
         services.AddOptions<ApiKeyOwnership.StartupCheck>()
             .Configure<IConfiguration>((check, configuration) => configuration.GetSection(WherebyGrainsOptions.Section).Bind(check.Options))
             .ValidateOnStart();
