@@ -192,7 +192,8 @@ public sealed class GeneratedMeeting
 
     /// <summary>
     /// Generates the room history of <paramref name="seed"/>, starting near <paramref name="origin"/>
-    /// (default a fixed day). A room spans at most about 10 hours.
+    /// (default a fixed day), of the given <paramref name="shape"/> (default: drawn from the seed).
+    /// A room spans at most about 10 hours.
     /// </summary>
     /// <remarks>
     /// The rules must guess in places (which of several open connections the counts close: the most
@@ -203,10 +204,15 @@ public sealed class GeneratedMeeting
     /// an unseen connection at an <c>ended</c>), and delivers the events of the connections
     /// involved instead, until none does.
     /// </remarks>
-    public static GeneratedMeeting Generate(int seed, DateTimeOffset? origin = null)
+    public static GeneratedMeeting Generate(int seed, DateTimeOffset? origin = null, RoomShape? shape = null)
     {
         var random = new Random(seed);
-        var shape = random.Next(4) switch { 0 or 1 => RoomShape.Meeting, 2 => RoomShape.Telehealth, _ => RoomShape.Classroom };
+        var drawn = random.Next(4) switch { 0 or 1 => RoomShape.Meeting, 2 => RoomShape.Telehealth, _ => RoomShape.Classroom };
+        return GenerateShape(seed, random, origin, shape ?? drawn);
+    }
+
+    private static GeneratedMeeting GenerateShape(int seed, Random random, DateTimeOffset? origin, RoomShape shape)
+    {
         var legacy = shape == RoomShape.Meeting && random.Next(4) == 0;
         // A cohort's people identify the same way in each of its meetings, as a class's students do.
         var cohort = new Random(seed / MeetingsPerCohort);
