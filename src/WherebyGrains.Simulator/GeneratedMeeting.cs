@@ -449,7 +449,9 @@ public sealed class GeneratedMeeting
         var windows = new List<(long Start, long End)>();
         for (var k = 0; k < sessionCount; k++)
         {
-            var gap = stayer >= 0 && k > 0 ? random.Next(180, 3 * 3600) : random.Next(0, 3600) + 600;
+            // With a stayer the gaps are the hours she waits alone (at most 2, so that a room spans
+            // at most about 10 hours: read a day later, it has been silent for AbandonAfter).
+            var gap = stayer >= 0 && k > 0 ? random.Next(180, 2 * 3600) : random.Next(0, 3600) + 600;
             var start = cursor + gap * 1000L;
             var end = start + random.Next(300, 3600) * 1000L;
             windows.Add((start, end));
@@ -495,6 +497,8 @@ public sealed class GeneratedMeeting
         var clinicianJoins = origin + random.Next(0, 1800) * 1000L;
         var t = clinicianJoins + random.Next(60, 900) * 1000L;
         var visits = random.Next(2, 7);
+        // The day fits in about 9 hours whatever the number of visits (see BuildMeeting).
+        var gapMax = Math.Max(240, Math.Min(3 * 3600, 9 * 3600 / visits - 55 * 60));
         for (var v = 0; v < visits; v++)
         {
             var patient = 1 + v % (peopleCount - 1);
@@ -532,7 +536,7 @@ public sealed class GeneratedMeeting
             {
                 b.Machine("recorder", join + 5000, leave + random.Next(0, 60) * 1000L);
             }
-            t = leave + random.Next(120, 2 * 3600) * 1000L;
+            t = leave + random.Next(120, gapMax) * 1000L;
         }
         b.Stay(0, "host", clinicianJoins, b.LastLeave + random.Next(60, 1800) * 1000L);
     }
