@@ -463,7 +463,8 @@ public sealed class GeneratedMeeting
         }
         foreach (var (start, end) in windows)
         {
-            var first = random.Next(peopleCount);
+            // With a stayer, she is the first anchor: the second is someone else (not her second tab).
+            var first = stayer >= 0 ? stayer : random.Next(peopleCount);
             var second = (first + 1 + random.Next(peopleCount - 1)) % peopleCount;
             if (stayer < 0)
             {
@@ -486,6 +487,9 @@ public sealed class GeneratedMeeting
                 var join = start + random.Next(0, (int)((end - start) / 1000)) * 1000L;
                 b.Machine(random.Next(3) == 0 ? "streamer" : "recorder", join, end + random.Next(0, 120) * 1000L);
             }
+            // A knock that is cancelled: not a connection (2022 payloads have no knocks).
+            var knocked = b.Take(start + 1000);
+            b.Knocks.Add(new GenKnock(b.NextId("knock"), knocked, b.Take(knocked + 1000)));
         }
 
         static string Role(int person) => person % 2 == 0 ? "host" : "visitor";
