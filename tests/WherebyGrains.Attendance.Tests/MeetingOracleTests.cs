@@ -171,7 +171,7 @@ public sealed class MeetingOracleTests
         var midway = MeetingOracle.Expect(meeting, At(17));
         Assert.Equal(["A", "B", "D"], midway.Presence.ParticipantIds);
         Assert.Equal(4, midway.Presence.NumClients);
-        Assert.Equal(3, midway.Presence.NumClientsByRoleName["visitor"]);
+        Assert.Equal(3, midway.Presence.NumClientsByRoleName!["visitor"]);
     }
 
     [Fact]
