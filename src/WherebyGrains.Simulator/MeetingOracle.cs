@@ -401,8 +401,9 @@ public static class MeetingOracle
             }
             else if (c.Abandoned)
             {
-                // Lost for good: closed at the end of the last session it is in, or at its join.
-                c.LeftAt = c.In.Count > 0 ? c.In[^1].EndedAt ?? throw new InvalidOperationException("abandoned in a live session") : c.Join;
+                // Lost for good: closed at the end of the last session it is in, or at its join; never
+                // before its join (a reconnect named by a session that the silence ended before it).
+                c.LeftAt = Math.Max(c.Join, c.In.Count > 0 ? c.In[^1].EndedAt ?? throw new InvalidOperationException("abandoned in a live session") : c.Join);
                 c.Inferred = true;
             }
             c.Parts = [.. c.In.Select((s, i) => new SessionPart(s.Id, i == 0 ? c.Join : c.In[i - 1].EndedAt!.Value, i == c.In.Count - 1 ? c.LeftAt : s.EndedAt))];
