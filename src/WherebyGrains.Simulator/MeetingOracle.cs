@@ -298,7 +298,7 @@ public static class MeetingOracle
                 runs.Add((runStart.Value, t));
                 runStart = drop = null;
             }
-            else if (t + Second - drop >= grace)
+            else if (Math.Min(t + Second, n) - drop >= grace)
             {
                 runs.Add((runStart.Value, drop));
                 runStart = drop = null;
@@ -344,13 +344,30 @@ public static class MeetingOracle
             {
                 issues.UnionWith(LossesWithin(meeting, start, end ?? n).DefaultIfEmpty(Everything));
             }
-            sessions.Add(new Building { RunStart = start, RunEnd = end, Name = ids.FirstOrDefault() });
+            var name = ids.FirstOrDefault();
+            if (name is not null && sessions.Count > 0 && sessions[^1].Name == name)
+            {
+                // Runs of one named session are one session, from its first run to its last (not a
+                // shape the generator keeps: the real session is flagged above as split).
+                sessions[^1].RunEnd = end;
+                continue;
+            }
+            sessions.Add(new Building { RunStart = start, RunEnd = end, Name = name, Real = realIndex[r] });
         }
-        var namedIds = events.Where(e => e.RoomSessionId is not null).Select(e => e.RoomSessionId!).Distinct();
-        if (namedIds.Any(id => sessions.All(s => s.Name != id)))
+        foreach (var id in events.Where(e => e.RoomSessionId is not null).Select(e => e.RoomSessionId!).Distinct().ToList())
         {
-            // A named session that never held two people: not a shape the generator makes.
-            issues.Add(Everything);
+            if (sessions.Any(s => s.Name == id))
+            {
+                continue;
+            }
+            // A named session that never held two people (one person and a recorder; or a room
+            // abandoned right after a join): from its earliest event to when all its connections
+            // have closed and stayed closed for the grace. The generator avoids it at its Now.
+            issues.UnionWith(LossesWithin(meeting, events.Where(e => e.RoomSessionId == id).Min(e => e.At), n).DefaultIfEmpty(Everything));
+            var naming = events.Where(e => e.RoomSessionId == id).ToList();
+            var its = known.Where(c => c.EventIds.Any(x => naming.Any(e => e.Id == x))).ToList();
+            var closed = its.Count > 0 && its.All(c => c.LeftEvent is not null || c.ClosedAt is not null || c.Abandoned) ? its.Max(c => c.OccEnd) : (long?)null;
+            sessions.Add(new Building { Name = id, RunStart = naming.Min(e => e.At), RunEnd = closed is { } last && n - last >= grace ? last : null, Real = -1 });
         }
         foreach (var s in sessions)
         {
@@ -363,6 +380,7 @@ public static class MeetingOracle
                 s.EndedAt = ownEnd.At;
             }
         }
+        sessions = [.. sessions.OrderBy(s => s.StartedAt).ThenBy(s => s.RunStart)];
         foreach (var e in sessionEvents.Where(e => e.Kind == RoomEventKind.SessionEnded && e.RoomSessionId is null).OrderBy(e => e.At))
         {
             // An id-less 'ended' ends the session live at its instant (a run it cut, or one whose drop
@@ -389,7 +407,9 @@ public static class MeetingOracle
         {
             var named = c.EventIds.Select(id => eventsById.TryGetValue(id, out var e) ? e.RoomSessionId : null)
                 .Where(id => id is not null && sessionByName.ContainsKey(id)).Select(id => sessionByName[id!]);
-            c.In = [.. sessions.Where(s => c.Join < (s.EndedAt ?? n) && c.OccEnd > s.StartedAt).Concat(named).Distinct().OrderBy(s => s.StartedAt)];
+            // One that joined at this very instant, in a live session, is in it (its span is empty yet).
+            c.In = [.. sessions.Where(s => (c.Join < (s.EndedAt ?? n) && c.OccEnd > s.StartedAt) || (s.EndedAt is null && c.Join == n && c.OccEnd == n && c.Join >= s.StartedAt))
+                .Concat(named).Distinct().OrderBy(s => s.StartedAt)];
             if (c.LeftEvent is { } left)
             {
                 c.LeftAt = Math.Max(c.Join, left);
@@ -403,14 +423,15 @@ public static class MeetingOracle
             {
                 // Lost for good: closed at the end of the last session it is in, or at its join; never
                 // before its join (a reconnect named by a session that the silence ended before it).
-                c.LeftAt = Math.Max(c.Join, c.In.Count > 0 ? c.In[^1].EndedAt ?? throw new InvalidOperationException("abandoned in a live session") : c.Join);
+                // (A live session here only comes of sets the generator rejects as ambiguous.)
+                c.LeftAt = Math.Max(c.Join, c.In.Count > 0 ? c.In[^1].EndedAt ?? c.OccEnd : c.Join);
                 c.Inferred = true;
             }
-            c.Parts = [.. c.In.Select((s, i) => new SessionPart(s.Id, i == 0 ? c.Join : c.In[i - 1].EndedAt!.Value, i == c.In.Count - 1 ? c.LeftAt : s.EndedAt))];
+            c.Parts = [.. c.In.Select((s, i) => new SessionPart(s.Id, i == 0 ? c.Join : c.In[i - 1].EndedAt ?? n, i == c.In.Count - 1 ? c.LeftAt : s.EndedAt))];
 
             // The connection must be in the real sessions it was in: a ghost must not spill into the next.
             var real = meeting.Sessions.Where(s => s.Start < n && c.G.JoinedAt < s.End && s.Start < c.G.LeftAt).Select(s => s.Index).ToHashSet();
-            var oracle = c.In.Select(s => realIndex[sessions.IndexOf(s)]).ToHashSet();
+            var oracle = c.In.Select(s => s.Real).ToHashSet();
             if (!real.SetEquals(oracle) && !(n < meeting.Now))
             {
                 issues.Add(c.G.ParticipantId);
@@ -523,6 +544,7 @@ public static class MeetingOracle
     {
         public long RunStart;
         public long? RunEnd;
+        public int Real;
         public string? Name;
         public string Id = "";
         public long StartedAt;

@@ -79,21 +79,23 @@ public sealed class RoomTimelineProperties
     /// <summary>
     /// An instant inside a session (two minutes after its start); one between sessions, when there
     /// are two (a stayer alone); one half a minute after a lost left (before the evidence came).
+    /// Half a second past the whole second: events are at whole seconds, and what the rules make of
+    /// an event at the very instant they are asked is for hand-written tests.
     /// </summary>
     private static IEnumerable<long> Instants(GeneratedMeeting meeting, int pick)
     {
         var random = new Random(pick);
         var session = meeting.Sessions[random.Next(meeting.Sessions.Count)];
-        yield return session.Start + 120_000;
+        yield return session.Start + 120_500;
         if (meeting.Sessions.Count > 1)
         {
             var k = random.Next(meeting.Sessions.Count - 1);
-            yield return (meeting.Sessions[k].End + meeting.Sessions[k + 1].Start) / 2 / 1000 * 1000;
+            yield return (meeting.Sessions[k].End + meeting.Sessions[k + 1].Start) / 2 / 1000 * 1000 + 500;
         }
         var lost = meeting.Connections.Where(c => !c.LeftDelivered).ToList();
         if (lost.Count > 0)
         {
-            yield return Math.Min(meeting.Now, lost[random.Next(lost.Count)].LeftAt + 30_000);
+            yield return Math.Min(meeting.Now, lost[random.Next(lost.Count)].LeftAt + 30_500);
         }
     }
 
