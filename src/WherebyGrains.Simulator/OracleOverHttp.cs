@@ -1,48 +1,60 @@
 using System.Globalization;
 using System.Text.Json;
+using WherebyGrains.Attendance;
 
 namespace WherebyGrains.Simulator;
 
 /// <summary>Compares what the query API serves for a generated meeting with its oracle.</summary>
 public static class OracleOverHttp
 {
-    /// <summary>Every difference between the API's sessions and connections and the oracle's (none when equal).</summary>
-    public static async Task<List<string>> DifferencesAsync(HttpClient reader, GeneratedMeeting meeting, string roomName)
+    /// <summary>
+    /// Every difference between the API's sessions, participants rows and presence for a generated
+    /// meeting and its oracle as of <paramref name="now"/> (default: the clock), read with the
+    /// service's <paramref name="settings"/> (default: <see cref="GeneratedMeeting.ServiceSettings"/>); none when equal.
+    /// </summary>
+    public static async Task<List<string>> DifferencesAsync(HttpClient reader, GeneratedMeeting meeting, string roomName, AttendanceSettings? settings = null, long? now = null)
     {
-        var (sessions, connections) = MeetingOracle.Expect(meeting);
+        var at = now ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var expected = MeetingOracle.Expect(meeting, at, settings ?? GeneratedMeeting.ServiceSettings);
         var differences = new List<string>();
 
         var actualSessions = (await ReadAllAsync(reader, $"/v1/insights/room-sessions?roomName={Uri.EscapeDataString(roomName)}"))
-            .OrderBy(s => s.GetProperty("startedAt").GetDateTimeOffset())
             .Select(s => string.Join('|',
                 s.GetProperty("roomSessionId").GetString(), Ms(s.GetProperty("startedAt")), Ms(s.GetProperty("endedAt")), s.GetProperty("endInferred").GetBoolean(),
-                s.GetProperty("totalParticipantSeconds").GetDouble().ToString(CultureInfo.InvariantCulture), s.GetProperty("totalParticipantMinutes").GetInt64(),
-                s.GetProperty("totalUniqueParticipants").GetInt32(), s.GetProperty("peakParticipants").GetInt32()))
+                Seconds(s.GetProperty("totalParticipantSeconds").GetDouble()), s.GetProperty("totalParticipantMinutes").GetInt64(),
+                s.GetProperty("totalUniqueParticipants").GetInt32(), s.GetProperty("peakParticipants").GetInt32(),
+                s.GetProperty("totalRecorderMinutes").GetInt64(), s.GetProperty("totalStreamerMinutes").GetInt64(),
+                s.GetProperty("totalUniqueRecorders").GetInt32(), s.GetProperty("totalUniqueStreamers").GetInt32()))
+            .Order(StringComparer.Ordinal)
             .ToList();
-        var expectedSessions = sessions.Select(s => string.Join('|',
-            s.Id, s.StartedAt, s.EndedAt, s.EndInferred, (s.TotalParticipantMs / 1000.0).ToString(CultureInfo.InvariantCulture), s.TotalParticipantMinutes,
-            s.TotalUniqueParticipants, s.PeakParticipants)).ToList();
+        var expectedSessions = expected.Sessions.Select(s => string.Join('|',
+            s.Id, s.StartedAt, s.EndedAt?.ToString(CultureInfo.InvariantCulture) ?? "", s.EndInferred, Seconds(s.TotalParticipantMs / 1000.0), s.TotalParticipantMinutes,
+            s.TotalUniqueParticipants, s.PeakParticipants, s.TotalRecorderMinutes, s.TotalStreamerMinutes, s.TotalUniqueRecorders, s.TotalUniqueStreamers))
+            .Order(StringComparer.Ordinal).ToList();
         Compare("session", expectedSessions, actualSessions, differences);
 
-        var actualConnections = new List<string>();
-        foreach (var session in sessions)
+        // A row a connection and session it is in: a stayer shows in each, its part as the duration.
+        var actualRows = new List<string>();
+        foreach (var session in expected.Sessions)
         {
             var rows = await ReadAllAsync(reader, $"/v1/insights/participants?roomSessionId={Uri.EscapeDataString(session.Id)}");
-            actualConnections.AddRange(rows.Where(r => r.GetProperty("roomName").GetString() == roomName).Select(r => string.Join('|',
-                r.GetProperty("participantId").GetString(), r.GetProperty("roomSessionId").GetString(), r.GetProperty("personId").GetString(),
-                r.GetProperty("isPerson").GetBoolean(), Ms(r.GetProperty("joinedAt")), Ms(r.GetProperty("leftAt")), r.GetProperty("leftInferred").GetBoolean())));
+            actualRows.AddRange(rows.Where(r => r.GetProperty("roomName").GetString() == roomName).Select(r => string.Join('|',
+                r.GetProperty("roomSessionId").GetString(), r.GetProperty("participantId").GetString(), r.GetProperty("personId").GetString(),
+                r.GetProperty("isPerson").GetBoolean(), Ms(r.GetProperty("joinedAt")), Ms(r.GetProperty("leftAt")), r.GetProperty("leftInferred").GetBoolean(),
+                Seconds(r.GetProperty("durationSeconds").GetDouble()))));
         }
-        var expectedConnections = connections.Select(c => string.Join('|', c.ParticipantId, c.SessionId, c.PersonId, c.IsPerson, c.JoinedAt, c.LeftAt, c.LeftInferred));
-        Compare("connection", [.. expectedConnections.Order(StringComparer.Ordinal)], [.. actualConnections.Order(StringComparer.Ordinal)], differences);
+        var expectedRows = expected.Rows(at).Select(r => string.Join('|', r.RoomSessionId, r.ParticipantId, r.PersonId, r.IsPerson, r.JoinedAt,
+            r.LeftAt?.ToString(CultureInfo.InvariantCulture) ?? "", r.LeftInferred, Seconds(r.PartMs / 1000.0)));
+        Compare("participants row", [.. expectedRows.Order(StringComparer.Ordinal)], [.. actualRows.Order(StringComparer.Ordinal)], differences);
 
-        // Every generated meeting is over by the time it is read (its connections end with its
-        // sessions, lost 'left' events included, and its knocks were answered or cancelled): an
-        // empty room, nobody knocking, no session.
         using var presence = JsonDocument.Parse(await reader.GetStringAsync($"/v1/rooms/presence?roomName={Uri.EscapeDataString(roomName)}"));
-        var now = presence.RootElement;
-        var actualPresence = string.Join('|', now.GetProperty("numClients").GetInt32(), now.GetProperty("participants").GetArrayLength(),
-            now.GetProperty("waiting").GetArrayLength(), now.GetProperty("currentSession").ValueKind == JsonValueKind.Null ? "no session" : "a session");
-        Compare("presence", ["0|0|0|no session"], [actualPresence], differences);
+        var live = presence.RootElement;
+        var actualPresence = string.Join('|', live.GetProperty("numClients").GetInt32(),
+            string.Join(',', live.GetProperty("participants").EnumerateArray().Select(p => p.GetProperty("participantId").GetString()).Order(StringComparer.Ordinal)),
+            live.GetProperty("waiting").GetArrayLength(),
+            live.GetProperty("currentSession").ValueKind == JsonValueKind.Null ? "" : live.GetProperty("currentSession").GetProperty("roomSessionId").GetString());
+        var wanted = expected.Presence;
+        Compare("presence", [string.Join('|', wanted.NumClients, string.Join(',', wanted.ParticipantIds), wanted.Waiting.Count, wanted.CurrentSessionId ?? "")], [actualPresence], differences);
         return differences;
     }
 
@@ -64,9 +76,9 @@ public static class OracleOverHttp
             .ToList();
         var wanted = expected
             .Select(e => string.Join('|', personKey, e.RoomName, e.RoomSessionId,
-                e.SessionStartedAt, e.SessionEndedAt, e.FirstJoinedAt, e.LastLeftAt,
+                e.SessionStartedAt, e.SessionEndedAt?.ToString(CultureInfo.InvariantCulture) ?? "", e.FirstJoinedAt, e.LastLeftAt?.ToString(CultureInfo.InvariantCulture) ?? "",
                 Seconds(e.AttendedMs / 1000.0), e.Connections,
-                Ratio(e.AttendedMs / (double)(e.SessionEndedAt - e.SessionStartedAt))))
+                Ratio(e.SessionEndedAt is { } end && end > e.SessionStartedAt ? Math.Min(1, e.AttendedMs / (double)(end - e.SessionStartedAt)) : 0)))
             .Order(StringComparer.Ordinal)
             .ToList();
         var differences = new List<string>();
@@ -79,14 +91,16 @@ public static class OracleOverHttp
     /// oracle: first and last session start, sessions, participant minutes and seconds, unique
     /// people, peak (none when equal). The listing is read in name order up to the last of them.
     /// </summary>
-    public static async Task<List<string>> RoomDifferencesAsync(HttpClient reader, IReadOnlyList<(GeneratedMeeting Meeting, string RoomName)> meetings)
+    public static async Task<List<string>> RoomDifferencesAsync(HttpClient reader, IReadOnlyList<(GeneratedMeeting Meeting, string RoomName)> meetings, AttendanceSettings? settings = null, long? now = null)
     {
+        var at = now ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var wanted = meetings.Select(m =>
         {
-            var sessions = MeetingOracle.Expect(m.Meeting).Sessions;
+            var sessions = MeetingOracle.Expect(m.Meeting, at, settings ?? GeneratedMeeting.ServiceSettings).Sessions;
             return string.Join('|', m.RoomName, sessions.Min(s => s.StartedAt), sessions.Max(s => s.StartedAt), sessions.Count,
-                sessions.Sum(s => s.TotalParticipantMinutes), (sessions.Sum(s => s.TotalParticipantMs) / 1000.0).ToString(CultureInfo.InvariantCulture),
-                sessions.SelectMany(s => s.People).Select(p => p.PersonId).Distinct(StringComparer.Ordinal).Count(), sessions.Max(s => s.PeakParticipants));
+                sessions.Sum(s => s.TotalParticipantMinutes), Seconds(sessions.Sum(s => s.TotalParticipantMs) / 1000.0),
+                sessions.SelectMany(s => s.People).Select(p => p.PersonId).Distinct(StringComparer.Ordinal).Count(), sessions.Max(s => s.PeakParticipants),
+                sessions.Sum(s => s.TotalRecorderMinutes), sessions.Sum(s => s.TotalStreamerMinutes), sessions.Sum(s => s.TotalUniqueRecorders), sessions.Sum(s => s.TotalUniqueStreamers));
         }).Order(StringComparer.Ordinal).ToList();
         var names = meetings.Select(m => m.RoomName).ToHashSet(StringComparer.Ordinal);
         var last = names.Max(StringComparer.Ordinal)!;
@@ -94,8 +108,10 @@ public static class OracleOverHttp
             .Where(r => names.Contains(r.GetProperty("roomName").GetString()!))
             .Select(r => string.Join('|', r.GetProperty("roomName").GetString(), Ms(r.GetProperty("firstSessionStartedAt")), Ms(r.GetProperty("lastSessionStartedAt")),
                 r.GetProperty("totalSessions").GetInt32(), r.GetProperty("totalParticipantMinutes").GetInt64(),
-                r.GetProperty("totalParticipantSeconds").GetDouble().ToString(CultureInfo.InvariantCulture),
-                r.GetProperty("totalUniqueParticipants").GetInt32(), r.GetProperty("peakParticipants").GetInt32()))
+                Seconds(r.GetProperty("totalParticipantSeconds").GetDouble()),
+                r.GetProperty("totalUniqueParticipants").GetInt32(), r.GetProperty("peakParticipants").GetInt32(),
+                r.GetProperty("totalRecorderMinutes").GetInt64(), r.GetProperty("totalStreamerMinutes").GetInt64(),
+                r.GetProperty("totalUniqueRecorders").GetInt32(), r.GetProperty("totalUniqueStreamers").GetInt32()))
             .Order(StringComparer.Ordinal)
             .ToList();
         var differences = new List<string>();

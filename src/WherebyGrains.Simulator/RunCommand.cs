@@ -9,10 +9,12 @@ using Spectre.Console.Cli;
 namespace WherebyGrains.Simulator;
 
 /// <summary>
-/// Sends the webhooks of generated meetings (classes on the hour with rejoins, two tabs, recorders,
-/// knocks, lost <c>left</c> and session events, 2022 payloads), duplicated and out of order, at a
-/// chosen rate, retrying like Whereby; then reads the query API and checks every number against
-/// the ground truth.
+/// Sends the webhooks of generated rooms, duplicated and out of order, at a chosen rate, retrying
+/// like Whereby; then reads the query API and checks every number against the ground truth. The
+/// rooms take turns: meetings (classes with rejoins, two tabs, recorders, 2022 payloads), telehealth
+/// rooms (a clinician who stays all day, patients who knock and come in one at a time) and
+/// classrooms (a teacher who stays between lessons); with lost <c>left</c>s, <c>joined</c>s and
+/// session events, and the room's counts on the client events.
 /// </summary>
 public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
 {
@@ -34,7 +36,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         [CommandOption("--api-key <KEY>"), Description("The tenant's query API key.")]
         public string ApiKey { get; init; } = "";
 
-        [CommandOption("--meetings <N>"), Description("How many meeting histories (each 1-3 sessions in its own room).")]
+        [CommandOption("--meetings <N>"), Description("How many room histories (each in its own room; meetings, telehealth rooms and classrooms in turn).")]
         public int Meetings { get; init; } = 10;
 
         [CommandOption("--rate <EVENTS_PER_SECOND>"), Description("Target delivery rate.")]
@@ -55,6 +57,9 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         [CommandOption("--verify-timeout <SECONDS>"), Description("How long to wait for the API to converge on the truth.")]
         public int VerifyTimeout { get; init; } = 60;
 
+        [CommandOption("--abandon-after <TIMESPAN>"), Description("The service's Sessions:AbandonAfter (the rooms' events are older: connections whose left was lost are read as abandoned).")]
+        public TimeSpan AbandonAfter { get; init; } = TimeSpan.FromHours(12);
+
         /// <inheritdoc />
         public override ValidationResult Validate() =>
             string.IsNullOrEmpty(Secret) ? ValidationResult.Error("--secret is required (the tenant's webhook secret).")
@@ -68,9 +73,12 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var run = Guid.NewGuid().ToString("N")[..6];
-        // Yesterday, on the hour, so that every session has ended by the time the numbers are read.
-        var origin = new DateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1).UtcDateTime.Date.AddHours(8), TimeSpan.Zero);
-        var meetings = Enumerable.Range(settings.Seed, settings.Meetings).Select(seed => GeneratedMeeting.Generate(seed, origin)).ToList();
+        // Two days ago, on the hour: a room spans at most about 10 hours, so every room has been
+        // silent for longer than AbandonAfter (12 h) when the numbers are read, and its connections
+        // whose left was lost are closed; the rules' numbers then no longer move with the clock.
+        var origin = new DateTimeOffset(DateTimeOffset.UtcNow.AddDays(-2).UtcDateTime.Date.AddHours(8), TimeSpan.Zero);
+        var shapes = Enum.GetValues<RoomShape>();
+        var meetings = Enumerable.Range(settings.Seed, settings.Meetings).Select((seed, i) => GeneratedMeeting.Generate(seed, origin, shapes[i % shapes.Length])).ToList();
         string Room(GeneratedMeeting m) => $"/sim-{run}-{m.Seed}";
 
         var random = new Random(settings.Seed);
@@ -79,7 +87,8 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             .ToList();
         deliveries = settings.InOrder ? [.. deliveries.OrderBy(d => d.At)] : [.. deliveries.OrderBy(_ => random.Next())];
 
-        AnsiConsole.MarkupLine($"[bold]Run {run}[/]: {meetings.Count} meetings ({meetings.Count(m => m.Legacy)} with 2022 payloads), " +
+        AnsiConsole.MarkupLine($"[bold]Run {run}[/]: {meetings.Count} rooms ({string.Join(", ", meetings.GroupBy(m => m.Shape).Select(g => $"{g.Count()} {g.Key}"))}; " +
+            $"{meetings.Count(m => m.Legacy)} with 2022 payloads), " +
             $"{meetings.Sum(m => m.Connections.Count)} connections, {deliveries.Count} deliveries to {settings.Url.EscapeMarkup()} at {settings.Rate}/s");
 
         var report = await SendAsync(settings, deliveries.Select(d => d.Body).ToList(), cancellationToken);
@@ -151,25 +160,28 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
     {
         using var reader = new HttpClient(new RetryAfterHandler(TimeProvider.System)) { BaseAddress = new Uri(settings.QueryUrl ?? settings.Url), Timeout = TimeSpan.FromSeconds(30) };
         reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey);
-        var table = new Table().AddColumns("meeting", "payloads", "sessions", "connections", "result");
+        var oracle = GeneratedMeeting.ServiceSettings with { AbandonAfter = settings.AbandonAfter };
+        var table = new Table().AddColumns("room", "shape", "payloads", "sessions", "connections", "lost", "result");
         var deadline = DateTime.UtcNow.AddSeconds(settings.VerifyTimeout);
         var allPass = true;
         foreach (var meeting in meetings)
         {
             // Hand-offs and index registration follow the acknowledgements: poll until the API converges.
-            var differences = await ConvergedAsync(() => OracleOverHttp.DifferencesAsync(reader, meeting, room(meeting)), deadline, cancellationToken);
+            var differences = await ConvergedAsync(() => OracleOverHttp.DifferencesAsync(reader, meeting, room(meeting), oracle), deadline, cancellationToken);
             allPass &= differences.Count == 0;
             table.AddRow(
                 room(meeting).EscapeMarkup(),
-                meeting.Legacy ? "2022" : "current",
+                meeting.Shape.ToString(),
+                meeting.Legacy ? "2022" : $"current, counts {meeting.Counts}",
                 meeting.Sessions.Count.ToString(),
                 meeting.Connections.Count.ToString(),
+                $"{meeting.Connections.Count(c => !c.LeftDelivered)} lefts, {meeting.Connections.Count(c => !c.JoinDelivered)} joins",
                 Result(differences));
         }
         AnsiConsole.Write(table);
 
         // Each room's totals in the tenant's rooms listing.
-        var roomDifferences = await ConvergedAsync(() => OracleOverHttp.RoomDifferencesAsync(reader, [.. meetings.Select(m => (m, room(m)))]), deadline, cancellationToken);
+        var roomDifferences = await ConvergedAsync(() => OracleOverHttp.RoomDifferencesAsync(reader, [.. meetings.Select(m => (m, room(m)))], oracle), deadline, cancellationToken);
         AnsiConsole.MarkupLine($"/v1/insights/rooms: {meetings.Count} rooms' totals checked: {Result(roomDifferences, "all equal")}");
         allPass &= roomDifferences.Count == 0;
 
@@ -178,7 +190,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         var people = new Table().AddColumns("person", "rooms", "sessions", "result");
         var failed = 0;
         var acrossRooms = 0;
-        var expected = MeetingOracle.ExpectAttendance(meetings.Select(m => (m, room(m))));
+        var expected = MeetingOracle.ExpectAttendance(meetings.Select(m => (m, room(m))), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), oracle);
         foreach (var (person, rows) in expected.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var differences = await ConvergedAsync(() => OracleOverHttp.AttendanceDifferencesAsync(reader, person, rows, rooms.Contains), deadline, cancellationToken);

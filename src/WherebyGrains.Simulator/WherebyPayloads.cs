@@ -9,7 +9,7 @@ public static class WherebyPayloads
     /// <summary>A random 64-hex-char event id, like Whereby's.</summary>
     public static string NewEventId() => Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
 
-    /// <summary>A client event (<c>room.client.*</c>) body.</summary>
+    /// <summary>A client event (<c>room.client.*</c>) body; the room's counts (<c>numClients</c>, <c>numClientsByRoleName</c>) as given, null when not.</summary>
     public static string Client(
         string type,
         string roomName,
@@ -21,7 +21,8 @@ public static class WherebyPayloads
         string? displayName = null,
         string? metadata = null,
         int? numClients = null,
-        string? id = null)
+        string? id = null,
+        IReadOnlyDictionary<string, int>? numClientsByRoleName = null)
     {
         var data = new JsonObject
         {
@@ -35,6 +36,7 @@ public static class WherebyPayloads
             ["metadata"] = metadata,
             ["roleName"] = roleName,
             ["numClients"] = numClients,
+            ["numClientsByRoleName"] = numClientsByRoleName is null ? null : new JsonObject(numClientsByRoleName.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
             ["isDialIn"] = false,
         };
         return Envelope(id ?? NewEventId(), type, at, data);
@@ -65,7 +67,7 @@ public static class WherebyPayloads
         };
         return e.Kind is WherebyGrains.Attendance.RoomEventKind.SessionStarted or WherebyGrains.Attendance.RoomEventKind.SessionEnded
             ? Session(type, roomName, at, e.RoomSessionId, e.Id)
-            : Client(type, roomName, at, e.ParticipantId, e.RoomSessionId, e.RoleName, e.ExternalId, e.DisplayName, e.Metadata, id: e.Id);
+            : Client(type, roomName, at, e.ParticipantId, e.RoomSessionId, e.RoleName, e.ExternalId, e.DisplayName, e.Metadata, e.NumClients, e.Id, e.NumClientsByRoleName);
     }
 
     /// <summary>An envelope around any data object.</summary>

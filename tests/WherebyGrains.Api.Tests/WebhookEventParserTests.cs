@@ -27,6 +27,24 @@ public sealed class WebhookEventParserTests
     }
 
     [Fact]
+    public void The_simulators_generated_events_carry_the_rooms_counts_through_the_parser()
+    {
+        // The simulator's rooms give the counts in full, in part or not at all: what the rules are
+        // given must arrive as generated.
+        var events = Enumerable.Range(0, 12).SelectMany(seed => WherebyGrains.Simulator.GeneratedMeeting.Generate(seed).Events)
+            .Where(e => e.Kind is WherebyGrains.Attendance.RoomEventKind.Joined or WherebyGrains.Attendance.RoomEventKind.Left).ToList();
+        Assert.Contains(events, e => e.NumClientsByRoleName is not null);
+        Assert.Contains(events, e => e.NumClients is not null && e.NumClientsByRoleName is null);
+        Assert.Contains(events, e => e.NumClients is null);
+        foreach (var e in events)
+        {
+            var parsed = Assert.IsType<WherebyGrains.Contracts.WherebyEvent>(Parse(WherebyGrains.Simulator.WherebyPayloads.From(e, "/room")).Event);
+            Assert.Equal(e.NumClients, parsed.NumClients);
+            Assert.Equal(e.NumClientsByRoleName?.OrderBy(p => p.Key), parsed.NumClientsByRoleName?.OrderBy(p => p.Key));
+        }
+    }
+
+    [Fact]
     public void A_2022_payload_without_optional_fields_parses()
     {
         var parsed = Parse("""{"id":"e2","createdAt":"2022-08-21T21:35:35.736Z","type":"room.client.left","data":{"roomName":"/r","meetingId":"1","participantId":null,"roomSessionId":null,"metadata":null}}""");

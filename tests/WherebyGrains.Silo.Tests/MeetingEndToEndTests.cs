@@ -57,21 +57,26 @@ public sealed class MeetingEndToEndTests : AzuriteTest
 
     private static async Task AssertEqualsOracleAsync(SiloFactory silo, GeneratedMeeting meeting)
     {
-        var (expectedSessions, expectedConnections) = MeetingOracle.Expect(meeting);
+        // Read against the clock with the service's defaults: yesterday's rooms have been silent for
+        // longer than AbandonAfter, so a connection whose left was lost is closed by now.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var expected = MeetingOracle.Expect(meeting, now, GeneratedMeeting.ServiceSettings);
         var room = silo.Grains.GetGrain<IRoomGrain>(new RoomKey(SiloFactory.Tenant, Room(meeting)).ToString());
 
         var sessions = (await room.GetSessionsAsync()).OrderBy(s => s.StartedAt).ToList();
         Assert.Equal(
-            expectedSessions.Select(s => (s.Id, s.StartedAt, (long?)s.EndedAt, s.EndInferred, s.TotalParticipantMs / 1000.0, s.TotalParticipantMinutes, s.TotalUniqueParticipants, s.PeakParticipants)),
+            expected.Sessions.Select(s => (s.Id, s.StartedAt, s.EndedAt, s.EndInferred, s.TotalParticipantMs / 1000.0, s.TotalParticipantMinutes, s.TotalUniqueParticipants, s.PeakParticipants)),
             sessions.Select(s => (s.RoomSessionId, s.StartedAt.ToUnixTimeMilliseconds(), s.EndedAt?.ToUnixTimeMilliseconds(), s.EndInferred, s.TotalParticipantSeconds, s.TotalParticipantMinutes, s.TotalUniqueParticipants, s.PeakParticipants)));
 
+        // A row a connection and session it is in (a stayer in each), its part there as the duration.
         var participants = new List<ParticipantView>();
         foreach (var session in sessions)
         {
             participants.AddRange(await room.GetParticipantsAsync(session.RoomSessionId));
         }
         Assert.Equal(
-            expectedConnections.OrderBy(c => c.ParticipantId, StringComparer.Ordinal).Select(c => (c.ParticipantId, c.SessionId, c.PersonId, c.IsPerson, c.JoinedAt, c.LeftAt, c.LeftInferred)),
-            participants.OrderBy(p => p.ParticipantId, StringComparer.Ordinal).Select(p => (p.ParticipantId, p.RoomSessionId ?? "", p.PersonId, p.IsPerson, p.JoinedAt.ToUnixTimeMilliseconds(), p.LeftAt?.ToUnixTimeMilliseconds() ?? -1, p.LeftInferred)));
+            expected.Rows(now).Select(r => (r.RoomSessionId, r.ParticipantId, r.PersonId, r.IsPerson, r.JoinedAt, r.LeftAt, r.LeftInferred, r.PartMs / 1000.0)),
+            participants.OrderBy(p => p.RoomSessionId, StringComparer.Ordinal).ThenBy(p => p.ParticipantId, StringComparer.Ordinal)
+                .Select(p => (p.RoomSessionId ?? "", p.ParticipantId, p.PersonId, p.IsPerson, p.JoinedAt.ToUnixTimeMilliseconds(), p.LeftAt?.ToUnixTimeMilliseconds(), p.LeftInferred, p.DurationSeconds)));
     }
 }

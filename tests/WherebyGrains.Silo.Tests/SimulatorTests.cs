@@ -28,6 +28,9 @@ public sealed class SimulatorTests
             new Dictionary<string, string> { ["NO_COLOR"] = "1" });
 
         Assert.Contains("PASS", output);
+        // Rooms take turns: a meeting, a telehealth room (a clinician who stays, patients one at a
+        // time, with knocks), a classroom (a teacher who stays between lessons); each checked.
+        Assert.Contains("2 Meeting, 2 Telehealth, 2 Classroom", output);
         Assert.Contains("0 failed", output);
         Assert.Contains("/v1/insights/rooms: 6 rooms' totals checked: all equal", output);
         // People of a cohort meet in several rooms: their reports across rooms were checked too.
