@@ -53,7 +53,6 @@ public static class RoomArchive
 
         var plan = new List<ArchiveStretch>();
         var cut = after;
-        var pending = new List<string>();
         for (var i = 0; i < busy.Count;)
         {
             var (start, end, _) = busy[i];
@@ -75,17 +74,14 @@ public static class RoomArchive
                 // Already archived (an event the room kept from before its last cut).
                 continue;
             }
-            pending.AddRange(sessions);
-            if (pending.Count == 0)
+            if (sessions.Count == 0)
             {
+                // Nothing but solo visits or knocks: they go with the next stretch that has a session.
                 continue;
             }
-            var until = end;
-            var from = cut;
-            var ids = events.Where(e => e.RoomSessionId is { } id ? pending.Contains(id) : e.At > from && e.At <= until).Select(e => e.Id).ToList();
-            plan.Add(new ArchiveStretch([.. pending], from, until, ids));
-            pending = [];
-            cut = until;
+            var stretch = new ArchiveStretch(sessions, cut, end, []);
+            plan.Add(stretch with { EventIds = [.. events.Where(e => stretch.Takes(e.At, e.RoomSessionId)).Select(e => e.Id)] });
+            cut = end;
         }
         return plan;
     }

@@ -234,7 +234,7 @@ public sealed partial class RoomGrain(
         {
             RoomName = _key.RoomName,
             FirstSessionStartedAt = Earliest(totals.FirstSessionStartedAt, history.FirstSessionStartedAt),
-            LastSessionStartedAt = totals.LastSessionStartedAt is { } last && (history.LastSessionStartedAt is not { } old || last >= old) ? last : history.LastSessionStartedAt,
+            LastSessionStartedAt = Latest(totals.LastSessionStartedAt, history.LastSessionStartedAt),
             TotalSessions = totals.Sessions + history.Sessions,
             TotalParticipantMinutes = totals.ParticipantMinutes + history.ParticipantMinutes,
             TotalParticipantSeconds = totals.ParticipantSeconds + history.ParticipantSeconds,
@@ -249,6 +249,8 @@ public sealed partial class RoomGrain(
     }
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is { } x && (b is not { } y || x <= y) ? x : b;
+
+    private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is { } x && (b is not { } y || x >= y) ? x : b;
 
     /// <inheritdoc />
     public Task<IReadOnlyList<AttendanceRow>> GetAttendanceAsync(string personId)
