@@ -589,13 +589,14 @@ public sealed partial class RoomGrain(
                 state.State.Indexed = true;
             }
             var sessions = (_ledger.LastSettled?.Attendance.Sessions ?? []).Select(s => s.RoomSessionId)
-                .Where(id => !state.State.RegisteredSessions.Contains(id)).ToList();
+                .Where(id => !state.State.RegisteredSessions.Contains(id) && !IsArchived(id)).ToList();
             foreach (var bucket in sessions.GroupBy(id => ISessionDirectoryGrain.KeyFor(_key.TenantId, id)))
             {
                 await GrainFactory.GetGrain<ISessionDirectoryGrain>(bucket.Key).AddAsync(_key.RoomName, [.. bucket]);
                 foreach (var id in bucket)
                 {
-                    if (state.State.RegisteredSessions.Add(id))
+                    // Archived meanwhile (this ran on a computation from before): the room holds it no more.
+                    if (!IsArchived(id) && state.State.RegisteredSessions.Add(id))
                     {
                         metrics.Started(_key.TenantId);
                     }
@@ -607,6 +608,8 @@ public sealed partial class RoomGrain(
             LogRegistrationFailed(e, _key.TenantId, _key.RoomName);
         }
     }
+
+    private bool IsArchived(string roomSessionId) => state.State.Archived.Any(a => a.RoomSessionId == roomSessionId);
 
     private async Task PersistAsync()
     {
