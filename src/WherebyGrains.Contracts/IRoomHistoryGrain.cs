@@ -8,9 +8,12 @@ namespace WherebyGrains.Contracts;
 [Alias("wg.IRoomHistoryGrain")]
 public interface IRoomHistoryGrain : IGrainWithStringKey
 {
-    /// <summary>The key of <paramref name="roomKey"/>'s history of the month of <paramref name="startedAt"/> (Unix ms).</summary>
-    static string KeyFor(RoomKey roomKey, long startedAt) =>
-        $"{roomKey}#history#{DateTimeOffset.FromUnixTimeMilliseconds(startedAt):yyyyMM}";
+    /// <summary>The month (<c>yyyyMM</c>, UTC) a session that started at <paramref name="startedAt"/> (Unix ms) is kept under.</summary>
+    static string MonthOf(long startedAt) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(startedAt).ToString("yyyyMM", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The key of <paramref name="roomKey"/>'s history of <paramref name="month"/> (see <see cref="MonthOf"/>).</summary>
+    static string KeyFor(RoomKey roomKey, string month) => $"{roomKey}#history#{month}";
 
     /// <summary>Adds (or replaces, by session id) these sessions' summaries.</summary>
     [Alias("Add")]

@@ -194,7 +194,7 @@ public sealed partial class RoomGrain(
         var now = _ledger.Now;
         var live = _ledger.Compute(now).Sessions.Select(s => AttendanceViews.Session(_key.RoomName, s, now)).ToList();
         var history = await Task.WhenAll(state.State.HistoryMonths.Select(month =>
-            GrainFactory.GetGrain<IRoomHistoryGrain>($"{_key}#history#{month}").GetSessionsAsync()));
+            GrainFactory.GetGrain<IRoomHistoryGrain>(IRoomHistoryGrain.KeyFor(_key, month)).GetSessionsAsync()));
         return [.. history.SelectMany(h => h).Concat(state.State.Archived.Select(a => a.Summary)).Concat(live)
             .OrderByDescending(s => s.StartedAt).ThenBy(s => s.RoomSessionId, StringComparer.Ordinal)];
     }
@@ -517,13 +517,14 @@ public sealed partial class RoomGrain(
         {
             return;
         }
-        foreach (var month in old.GroupBy(a => IRoomHistoryGrain.KeyFor(_key, a.StartedAt)))
+        foreach (var month in old.GroupBy(a => IRoomHistoryGrain.MonthOf(a.StartedAt)))
         {
-            await GrainFactory.GetGrain<IRoomHistoryGrain>(month.Key).AddAsync([.. month.Select(a => a.Summary)]);
+            await GrainFactory.GetGrain<IRoomHistoryGrain>(IRoomHistoryGrain.KeyFor(_key, month.Key)).AddAsync([.. month.Select(a => a.Summary)]);
         }
+        // Only once every month holds its sessions: a failure above leaves the index as it was.
         foreach (var a in old)
         {
-            state.State.HistoryMonths.Add(AttendanceViews.Time(a.StartedAt).ToString("yyyyMM", System.Globalization.CultureInfo.InvariantCulture));
+            state.State.HistoryMonths.Add(IRoomHistoryGrain.MonthOf(a.StartedAt));
             state.State.HistoryTotals.Add(a.Summary);
             state.State.HistoryPeople.UnionWith(a.PersonHashes);
             state.State.Archived.Remove(a);
