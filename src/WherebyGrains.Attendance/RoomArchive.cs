@@ -35,36 +35,10 @@ public static class RoomArchive
     /// <param name="after">The end of what was archived before (exclusive), or <see cref="long.MinValue"/>.</param>
     public static List<ArchiveStretch> Plan(IReadOnlyCollection<RoomEvent> events, RoomAttendance attendance, long archiveBefore, long after)
     {
-        // What is open: connections, sessions and standing knocks, as closed intervals (touching ones merge).
-        var busy = new List<(long Start, long End, Session? Session)>();
-        foreach (var c in attendance.Connections)
-        {
-            busy.Add((c.JoinedAt, c.LeftAt ?? RoomTimeline.Forever, null));
-        }
-        foreach (var s in attendance.Sessions)
-        {
-            busy.Add((s.StartedAt, s.EndedAt ?? RoomTimeline.Forever, s));
-        }
-        foreach (var k in attendance.Presence.Waiting)
-        {
-            busy.Add((k.KnockedAt, RoomTimeline.Forever, null));
-        }
-        busy.Sort(static (a, b) => a.Start.CompareTo(b.Start));
-
         var plan = new List<ArchiveStretch>();
         var cut = after;
-        for (var i = 0; i < busy.Count;)
+        foreach (var (end, sessions) in Stretches(attendance))
         {
-            var (start, end, _) = busy[i];
-            var sessions = new List<string>();
-            for (; i < busy.Count && busy[i].Start <= end; i++)
-            {
-                end = Math.Max(end, busy[i].End);
-                if (busy[i].Session is { } s)
-                {
-                    sessions.Add(s.RoomSessionId);
-                }
-            }
             if (end > archiveBefore || end >= RoomTimeline.Forever)
             {
                 break;
@@ -84,5 +58,65 @@ public static class RoomArchive
             cut = end;
         }
         return plan;
+    }
+
+    /// <summary>
+    /// Where the next stretch after <paramref name="after"/> will end, so that the room knows when to
+    /// look again: null when none can yet (no closed session, or one held by what is still open: a
+    /// clinician who stays between patients holds the day's sessions until she leaves, and it is
+    /// her <c>left</c>, or the rules abandoning her connection, that brings the end).
+    /// </summary>
+    public static long? NextStretchEnd(RoomAttendance attendance, long after)
+    {
+        foreach (var (end, sessions) in Stretches(attendance))
+        {
+            if (end >= RoomTimeline.Forever)
+            {
+                return null;
+            }
+            if (end > after && sessions.Count > 0)
+            {
+                return end;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The room's history cut where nothing is open (no connection, session or standing knock),
+    /// oldest first: each piece's end (<see cref="RoomTimeline.Forever"/> while open) and its sessions.
+    /// </summary>
+    private static IEnumerable<(long End, List<string> Sessions)> Stretches(RoomAttendance attendance)
+    {
+        // What is open, as closed intervals (touching ones merge).
+        var busy = new List<(long Start, long End, Session? Session)>();
+        foreach (var c in attendance.Connections)
+        {
+            busy.Add((c.JoinedAt, c.LeftAt ?? RoomTimeline.Forever, null));
+        }
+        foreach (var s in attendance.Sessions)
+        {
+            busy.Add((s.StartedAt, s.EndedAt ?? RoomTimeline.Forever, s));
+        }
+        foreach (var k in attendance.Presence.Waiting)
+        {
+            busy.Add((k.KnockedAt, RoomTimeline.Forever, null));
+        }
+        busy.Sort(static (a, b) => a.Start.CompareTo(b.Start));
+
+        for (var i = 0; i < busy.Count;)
+        {
+            var end = busy[i].End;
+            var sessions = new List<string>();
+            for (; i < busy.Count && busy[i].Start <= end; i++)
+            {
+                end = Math.Max(end, busy[i].End);
+                if (busy[i].Session is { } s)
+                {
+                    sessions.Add(s.RoomSessionId);
+                }
+            }
+            yield return (end, sessions);
+        }
     }
 }

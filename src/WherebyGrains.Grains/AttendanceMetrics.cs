@@ -8,7 +8,7 @@ namespace WherebyGrains.Grains;
 
 /// <summary>
 /// The grains' instruments on the <c>WherebyGrains</c> meter: events applied, sessions started
-/// and ended (inferred or not), session durations and attended time, and gauges of the rooms live,
+/// and ended (inferred or not), rooms' maintenance passes, session durations and attended time, and gauges of the rooms live,
 /// people present and person hand-offs waiting, per tenant, over this silo's active rooms.
 /// </summary>
 public sealed class AttendanceMetrics
@@ -16,6 +16,7 @@ public sealed class AttendanceMetrics
     private readonly Counter<long> _applied;
     private readonly Counter<long> _started;
     private readonly Counter<long> _ended;
+    private readonly Counter<long> _maintenance;
     private readonly Histogram<double> _sessionDuration;
     private readonly Histogram<double> _attended;
     private readonly ConcurrentDictionary<string, RoomGauges> _rooms = new(StringComparer.Ordinal);
@@ -27,6 +28,7 @@ public sealed class AttendanceMetrics
         _applied = meter.CreateCounter<long>("wherebygrains.events.applied", "{event}", "Events recorded by rooms (first delivery only).");
         _started = meter.CreateCounter<long>("wherebygrains.sessions.started", "{session}", "Sessions that appeared.");
         _ended = meter.CreateCounter<long>("wherebygrains.sessions.ended", "{session}", "Sessions that ended, by whether the end was inferred.");
+        _maintenance = meter.CreateCounter<long>("wherebygrains.rooms.maintenance", "{pass}", "Rooms' passes without an event: inferred ends, outbox retries, archiving.");
         _sessionDuration = meter.CreateHistogram<double>("wherebygrains.sessions.duration", "s", "Length of ended sessions.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [60, 300, 900, 1800, 2700, 3600, 5400, 7200, 14400] });
         _attended = meter.CreateHistogram<double>("wherebygrains.attendance.attended", "s", "Attended time per person in ended sessions.",
@@ -54,6 +56,9 @@ public sealed class AttendanceMetrics
             _attended.Record(person.AttendedMs / 1000.0, tenant);
         }
     }
+
+    /// <summary>A room ran its maintenance: a few an hour per room, a rate far above that is a room that spins.</summary>
+    public void Maintained(string tenantId) => _maintenance.Add(1, new TagList { { Telemetry.TenantTag, tenantId } });
 
     /// <summary>Sets one active room's gauges.</summary>
     public void Report(string roomKey, string tenantId, int liveSessions, int peoplePresent, int backlog) =>

@@ -31,6 +31,7 @@ public sealed partial class RoomGrain(
 {
     private const string MaintenanceReminder = "maintenance";
     private static readonly TimeSpan OutboxRetry = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MaintenanceRetry = TimeSpan.FromSeconds(1);
 
     private readonly RoomGrainOptions _options = options.Value;
     private RoomKey _key;
@@ -357,6 +358,7 @@ public sealed partial class RoomGrain(
     {
         // Hand-offs of sessions that ended by inference, retries of the outbox, and the bookkeeping
         // of both persisted, so that rows already handed off are not handed off again.
+        metrics.Maintained(_key.TenantId);
         var attendance = Settle(retryFailed: true);
         var now = _ledger.LastSettled!.Value.Now;
         if (_ledger.HandOffsUnwritten)
@@ -368,7 +370,13 @@ public sealed partial class RoomGrain(
         await MoveToHistoryAsync(now);
 
         ReportMetrics();
+        // Due already after this pass means the pass could not do it (hand-offs of a session to
+        // archive still undelivered): not again at once, or the room spins on its own thread.
         var next = NextMaintenance(_ledger.Compute(now), now);
+        if (next <= TimeSpan.Zero)
+        {
+            next = MaintenanceRetry;
+        }
         ScheduleMaintenance(next);
         await KeepReminderAsync(next is not null);
     }
@@ -384,13 +392,12 @@ public sealed partial class RoomGrain(
         {
             due.Add(now + (long)OutboxRetry.TotalMilliseconds);
         }
-        if (attendance.Sessions.Any(s => s.EndedAt is not null))
+        // Only a stretch the archive can take: sessions that someone still in the room holds wait
+        // for the event (or the abandoning) that closes them, which settles and looks again.
+        if (RoomArchive.NextStretchEnd(attendance, ArchivedUntil) is { } stretchEnd)
         {
             var lastReceived = state.State.Events.Count == 0 ? 0 : state.State.Events.Max(e => e.ReceivedAt).ToUnixTimeMilliseconds();
-            foreach (var s in attendance.Sessions.Where(s => s.EndedAt is not null))
-            {
-                due.Add(Math.Max(s.EndedAt!.Value + (long)_options.ArchiveAfter.TotalMilliseconds, lastReceived + (long)_options.ArchiveQuietPeriod.TotalMilliseconds));
-            }
+            due.Add(Math.Max(stretchEnd + (long)_options.ArchiveAfter.TotalMilliseconds, lastReceived + (long)_options.ArchiveQuietPeriod.TotalMilliseconds));
         }
         if (attendance.Sessions.Any(s => s.EndedAt is null))
         {
@@ -456,8 +463,7 @@ public sealed partial class RoomGrain(
     private async Task ArchiveClosedSessionsAsync(long now, RoomAttendance attendance)
     {
         var archiveBefore = now - (long)_options.ArchiveAfter.TotalMilliseconds;
-        var cut = state.State.Archived.Count == 0 ? long.MinValue : state.State.Archived.Max(a => a.Until ?? a.EndedAt);
-        foreach (var stretch in RoomArchive.Plan(_ledger.RoomEvents, attendance, archiveBefore, cut))
+        foreach (var stretch in RoomArchive.Plan(_ledger.RoomEvents, attendance, archiveBefore, ArchivedUntil))
         {
             // One writer at a time for a session's rows: the room's hand-offs of it go out first.
             await _ledger.DeliveryCompletion;
@@ -609,6 +615,9 @@ public sealed partial class RoomGrain(
             LogRegistrationFailed(e, _key.TenantId, _key.RoomName);
         }
     }
+
+    /// <summary>Where the archived history ends: the next stretch starts after it.</summary>
+    private long ArchivedUntil => state.State.Archived.Count == 0 ? long.MinValue : state.State.Archived.Max(a => a.Until ?? a.EndedAt);
 
     private bool IsArchived(string roomSessionId) => state.State.Archived.Any(a => a.RoomSessionId == roomSessionId);
 

@@ -45,6 +45,26 @@ public sealed class RoomArchiveTests
     }
 
     [Fact]
+    public void The_next_stretch_ends_when_what_holds_it_closes_and_not_before()
+    {
+        var held = new Timeline()
+            .Join(0, "pa", "clinician")
+            .Join(5, "pb", "b", session: "S1").Leave(30, "pb", "b", session: "S1").Ended(31, "S1");
+        // While she is there, no end is known: the room waits for her left (or her abandoning).
+        Assert.Null(RoomArchive.NextStretchEnd(held.Compute(200), long.MinValue));
+
+        held.Leave(90, "pa", "clinician");
+        Assert.Equal(At(90), RoomArchive.NextStretchEnd(held.Compute(200), long.MinValue));
+        // Past what was archived, the next one; none once all of it is.
+        held.Join(100, "pc", "c", session: "S2").Join(100, "pd", "d", session: "S2").Leave(120, "pc", "c", session: "S2").Leave(120, "pd", "d", session: "S2");
+        Assert.Equal(At(120), RoomArchive.NextStretchEnd(held.Compute(300), At(90)));
+        Assert.Null(RoomArchive.NextStretchEnd(held.Compute(300), At(120)));
+        // A solo visit alone makes no stretch.
+        held.Join(150, "pe", "e").Leave(160, "pe", "e");
+        Assert.Null(RoomArchive.NextStretchEnd(held.Compute(300), At(120)));
+    }
+
+    [Fact]
     public void A_standing_knock_holds_its_stretch_back_until_it_is_answered_or_expires()
     {
         var t = new Timeline()

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using WherebyGrains.Contracts;
 using WherebyGrains.Testing;
 using static WherebyGrains.Grains.Tests.Events;
@@ -87,6 +88,70 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
         Assert.True(await reminders.ExistsAsync(id, "maintenance"));
 
         Assert.False(await Eventually.Async(() => reminders.ExistsAsync(id, "maintenance"), exists => !exists));
+    }
+
+    [Fact]
+    public async Task A_room_whose_owner_stays_past_the_archive_delay_waits_for_her_to_leave()
+    {
+        // Her morning's sessions are past ArchiveAfter, but she holds them: nothing can be archived
+        // until she leaves. Maintenance used to be due at once, again and again: a million passes
+        // in two seconds, and under load a room that answered nothing (found by PermanentRoomTests).
+        const string tenant = "holds";
+        const string name = "/stayer-holds";
+        var start = Now;
+        var room = fixture.Grains.GetGrain<IRoomGrain>(new RoomKey(tenant, name).ToString());
+        var passes = 0L;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "wherebygrains.rooms.maintenance")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: Telemetry.TenantTag, Value: tenant })
+                {
+                    Interlocked.Add(ref passes, value);
+                }
+            }
+        });
+        listener.Start();
+        foreach (var e in new[]
+        {
+            Client(WherebyEventTypes.ClientJoined, name, start, "host", "dr-holds", null, "host") with { NumClients = 1 },
+            Joined(name, start.AddMinutes(5), "visit", "patient-holds", "s1") with { NumClients = 2 },
+            Session(WherebyEventTypes.SessionStarted, name, start.AddMinutes(5), null),
+            Left(name, start.AddMinutes(35), "visit", "patient-holds", "s1") with { NumClients = 1 },
+            Session(WherebyEventTypes.SessionEnded, name, start.AddMinutes(35.5), null),
+        })
+        {
+            Assert.Equal(IngestOutcome.Accepted, await room.RecordAsync(e));
+        }
+
+        // Collected while idle; a query brings it back, and its maintenance runs at once and plans the next.
+        fixture.Clock.SetUtcNow(start.AddHours(7));
+        await fixture.Cluster.DeactivateAsync((Orleans.Runtime.IAddressable)room);
+        Assert.Equal(1, (await room.GetPresenceAsync()).NumClients);
+        await Eventually.Async(() => Task.FromResult(Interlocked.Read(ref passes)), n => n >= 1);
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+
+        // One pass, two at most (a timer set before the deactivation's): not one per millisecond.
+        var counted = Interlocked.Read(ref passes);
+        Assert.True(counted <= 2, $"{counted} maintenance passes in two seconds");
+        Assert.Equal(5, (await room.GetRecordedEventsAsync()).Count);
+
+        // Once she leaves, the morning goes to its archive.
+        fixture.Clock.SetUtcNow(start.AddHours(7.5));
+        Assert.Equal(IngestOutcome.Accepted, await room.RecordAsync(Client(WherebyEventTypes.ClientLeft, name, start.AddHours(7.5), "host", "dr-holds", null, "host") with { NumClients = 0 }));
+        fixture.Clock.SetUtcNow(start.AddHours(14));
+        await fixture.Cluster.DeactivateAsync((Orleans.Runtime.IAddressable)room);
+        await room.GetPresenceAsync();
+        await Eventually.Async(() => room.GetRecordedEventsAsync(), events => events.Count == 0);
+        Assert.Equal(2, Assert.Single(await room.GetSessionsAsync()).TotalUniqueParticipants);
     }
 
     [Fact]
