@@ -85,7 +85,7 @@ public sealed class HeldWritesFixture : ClusterFixture
 
     protected override void Configure(ISiloBuilder silo)
     {
-        silo.AddMemoryGrainStorage(Inner);
+        AddMemoryStorage(silo, Inner);
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains, (services, _) =>
             new HeldWriteStorage(services.GetRequiredKeyedService<IGrainStorage>(Inner), Held));
     }

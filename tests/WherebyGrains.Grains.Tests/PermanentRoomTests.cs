@@ -39,10 +39,12 @@ public sealed class PermanentRoomTests(ClusterFixture fixture) : IClassFixture<C
             {
                 sizes[day] = (stored.State.Events.Count, stored.Bytes, stored.Parts);
             }
-            foreach (var e in Day(day, morning))
+            // Each visit's events arrive together, as Whereby sends them: they share the room's writes.
+            foreach (var visit in Day(day, morning))
             {
-                fixture.Clock.SetUtcNow(e.CreatedAt);
-                Assert.Equal(IngestOutcome.Accepted, await room.RecordAsync(e));
+                fixture.Clock.SetUtcNow(visit.Max(e => e.CreatedAt));
+                var outcomes = await Task.WhenAll(visit.Select(room.RecordAsync));
+                Assert.All(outcomes, o => Assert.Equal(IngestOutcome.Accepted, o));
             }
         }
 
@@ -61,25 +63,29 @@ public sealed class PermanentRoomTests(ClusterFixture fixture) : IClassFixture<C
     }
 
     /// <summary>
-    /// One day: the clinician joins at 8:00 and stays; each hour a patient knocks, is let in, and
-    /// leaves half an hour later; Whereby's session events carry no id (as its docs show); she leaves at 17:00.
+    /// One day, visit by visit: the clinician joins at 8:00 and stays; each hour a patient knocks,
+    /// is let in, and leaves half an hour later; Whereby's session events carry no id (as its docs
+    /// show); she leaves at 17:00.
     /// </summary>
-    private static IEnumerable<WherebyEvent> Day(int day, DateTimeOffset morning)
+    private static IEnumerable<WherebyEvent[]> Day(int day, DateTimeOffset morning)
     {
-        yield return Client(WherebyEventTypes.ClientJoined, morning, $"c-{day}", "clinician", null, "host", 1);
+        yield return [Client(WherebyEventTypes.ClientJoined, morning, $"c-{day}", "clinician", null, "host", 1)];
         for (var visit = 0; visit < VisitsADay; visit++)
         {
             var at = morning.AddMinutes(30 + 60 * visit);
             var patient = $"patient-{(day * VisitsADay + visit) % Patients}";
             var participant = $"p-{day}-{visit}";
             var session = $"s-{day}-{visit}";
-            yield return Client(WherebyEventTypes.ClientKnocked, at.AddMinutes(-1), participant, patient, null, "visitor", null);
-            yield return Client(WherebyEventTypes.ClientJoined, at, participant, patient, session, "visitor", 2);
-            yield return Events.Session(WherebyEventTypes.SessionStarted, Name, at, null);
-            yield return Client(WherebyEventTypes.ClientLeft, at.AddMinutes(30), participant, patient, session, "visitor", 1);
-            yield return Events.Session(WherebyEventTypes.SessionEnded, Name, at.AddMinutes(30.5), null);
+            yield return
+            [
+                Client(WherebyEventTypes.ClientKnocked, at.AddMinutes(-1), participant, patient, null, "visitor", null),
+                Client(WherebyEventTypes.ClientJoined, at, participant, patient, session, "visitor", 2),
+                Events.Session(WherebyEventTypes.SessionStarted, Name, at, null),
+                Client(WherebyEventTypes.ClientLeft, at.AddMinutes(30), participant, patient, session, "visitor", 1),
+                Events.Session(WherebyEventTypes.SessionEnded, Name, at.AddMinutes(30.5), null),
+            ];
         }
-        yield return Client(WherebyEventTypes.ClientLeft, morning.AddHours(9), $"c-{day}", "clinician", null, "host", 0);
+        yield return [Client(WherebyEventTypes.ClientLeft, morning.AddHours(9), $"c-{day}", "clinician", null, "host", 0)];
     }
 
     private static WherebyEvent Client(string type, DateTimeOffset at, string participant, string person, string? session, string role, int? count) =>
