@@ -272,7 +272,8 @@ internal static class RoomSessions
             }
             if (e.Kind == RoomEventKind.SessionStarted)
             {
-                var live = sessions.Where(s => s.Start - grace <= e.At && e.At < (s.End ?? RoomTimeline.Forever)).MinBy(s => s.Start);
+                // A session an instant long (its people closed where it began) is live at that instant.
+                var live = sessions.Where(s => s.Start - grace <= e.At && (e.At < (s.End ?? RoomTimeline.Forever) || e.At == s.Start)).MinBy(s => s.Start);
                 if (live is null)
                 {
                     long? nextEnd = null;

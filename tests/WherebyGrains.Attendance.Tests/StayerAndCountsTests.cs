@@ -154,6 +154,26 @@ public sealed class StayerAndCountsTests
     }
 
     [Fact]
+    public void A_session_the_silence_closes_at_its_own_start_keeps_its_id_less_started_and_makes_no_second_one()
+    {
+        // The clinician stays; the second patient's session starts (id-less started at the join)
+        // and then the room goes silent: both lefts lost. Abandoned, the patient closes at her own
+        // join and the clinician at her last ended session, so S2 is left an instant long. Its
+        // started is still its own: it once opened a phantom 'inferred-' session beside it
+        // (found by the property tests, seed 620839770).
+        var settings = AttendanceSettings.Default with { AbandonAfter = TimeSpan.FromHours(12) };
+        var room = new Timeline()
+            .Join(0, "host", "clinician", role: "host")
+            .Join(10, "pa", "patient-a", session: "S1").Started(10, null).Leave(40, "pa", "patient-a", session: "S1").Ended(41, null)
+            .Join(50, "pb", "patient-b", session: "S2").Started(50, null)
+            .Compute(50 + 12 * 60, settings);
+
+        Assert.Equal(["S1", "S2"], room.Sessions.Select(s => s.RoomSessionId));
+        var s2 = room.Sessions[1];
+        Assert.Equal((At(50), At(50), true), (s2.StartedAt, s2.EndedAt, s2.EndInferred));
+    }
+
+    [Fact]
     public void A_silence_overnight_does_not_come_back_when_the_next_day_begins()
     {
         var settings = AttendanceSettings.Default with { AbandonAfter = TimeSpan.FromHours(12) };

@@ -6,7 +6,7 @@ using WherebyGrains.Testing;
 namespace WherebyGrains.Silo.Tests;
 
 /// <summary>
-/// Storage slow, frozen or gone behind a TCP proxy (the silo and Azurite keep running): every
+/// Storage slow, frozen or gone behind a TCP proxy, or Azurite itself frozen (SIGSTOP): every
 /// answer comes within Whereby's 5 s, a 503 within the ingest timeout, and every event answered
 /// 2xx is there after recovery, also for a silo started afresh on the same storage.
 /// </summary>
@@ -25,10 +25,37 @@ public sealed class StorageFaultTests : AzuriteTest
         await using var proxy = FaultyProxy.Start(Azurite.TablePort);
         proxy.Delay = TimeSpan.FromMilliseconds(1500);
         var throughProxy = Azurite.ConnectionString.Replace($":{Azurite.TablePort}/", $":{proxy.Port}/", StringComparison.Ordinal);
+        await RunThroughFaultAsync(throughProxy, on => proxy.Fault = on ? fault : ProxyFault.None, expectUnavailable: fault != ProxyFault.Slow);
+    }
+
+    [Fact]
+    public async Task Azurite_frozen_by_SIGSTOP_answers_in_time_and_loses_no_acknowledged_event()
+    {
+        // The host itself hung (no proxy): its sockets stay open, nothing answers, then it goes on.
+        await RunThroughFaultAsync(Azurite.ConnectionString, on =>
+        {
+            if (on)
+            {
+                Azurite.Freeze();
+            }
+            else
+            {
+                Azurite.Thaw();
+            }
+        }, expectUnavailable: true);
+    }
+
+    /// <summary>
+    /// Webhooks at 10/s to four rooms: a few before the fault, six seconds of them during it, a few
+    /// after; then every answer checked and every acknowledged event looked for in a silo started
+    /// afresh on the same storage (no proxy).
+    /// </summary>
+    private async Task RunThroughFaultAsync(string connectionString, Action<bool> fault, bool expectUnavailable)
+    {
         var acknowledged = new List<(string Room, string Id)>();
         var answers = new List<(int Status, TimeSpan Took)>();
 
-        await using (var silo = new SiloFactory(throughProxy))
+        await using (var silo = new SiloFactory(connectionString))
         {
             var sender = silo.Webhooks();
             var at = DateTimeOffset.UtcNow.AddMinutes(-5);
@@ -53,15 +80,21 @@ public sealed class StorageFaultTests : AzuriteTest
             {
                 await SendAsync(i);
             }
-            proxy.Fault = fault;
+            fault(true);
             var during = new List<Task>();
-            for (var i = 8; i < 68; i++)
+            try
             {
-                during.Add(SendAsync(i));
-                await Task.Delay(100, TestContext.Current.CancellationToken);
+                for (var i = 8; i < 68; i++)
+                {
+                    during.Add(SendAsync(i));
+                    await Task.Delay(100, TestContext.Current.CancellationToken);
+                }
+                await Task.WhenAll(during);
             }
-            await Task.WhenAll(during);
-            proxy.Fault = ProxyFault.None;
+            finally
+            {
+                fault(false);
+            }
             for (var i = 68; i < 76; i++)
             {
                 await SendAsync(i);
@@ -72,13 +105,12 @@ public sealed class StorageFaultTests : AzuriteTest
         Assert.All(answers, a => Assert.True(a.Status is 200 or 503, $"answered {a.Status}"));
         Assert.All(answers.Where(a => a.Status == 503), a => Assert.True(a.Took < IngestTimeout + TimeSpan.FromSeconds(1), $"a 503 took {a.Took}"));
         Assert.True(acknowledged.Count >= 16, $"only {acknowledged.Count} acknowledged");
-        if (fault != ProxyFault.Slow)
+        if (expectUnavailable)
         {
             // The fault reached the silo: storage that is hung or gone makes ingest answer 503.
             Assert.Contains(answers, a => a.Status == 503);
         }
 
-        // A silo started afresh on the same storage (no proxy) holds every acknowledged event.
         await using var restarted = new SiloFactory(Azurite.ConnectionString);
         foreach (var room in acknowledged.GroupBy(a => a.Room))
         {

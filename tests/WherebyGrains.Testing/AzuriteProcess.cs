@@ -115,6 +115,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
         get { lock (_output) { return _output.ToString(); } }
     }
 
+    /// <summary>Freezes Azurite (SIGSTOP): its connections stay open and nothing answers, as a hung storage host.</summary>
+    public void Freeze() => Signals.Freeze(_process?.Id ?? throw new InvalidOperationException("Azurite is not running."));
+
+    /// <summary>Lets a frozen Azurite go on (SIGCONT).</summary>
+    public void Thaw() => Signals.Thaw(_process?.Id ?? throw new InvalidOperationException("Azurite is not running."));
+
     /// <summary>
     /// Stops Azurite gracefully (SIGTERM), so that it saves its data, then forcibly if it lingers.
     /// Azurite's table store only reaches disk on an autosave or a clean shutdown: a SIGKILL
@@ -131,7 +137,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
         {
             if (!process.HasExited)
             {
-                _ = Signal(process.Id, Sigterm);
+                // A frozen process would not see the SIGTERM.
+                Signals.Thaw(process.Id);
+                Signals.Terminate(process.Id);
                 try
                 {
                     await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
@@ -166,11 +174,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
             // A temp folder left behind is harmless.
         }
     }
-
-    private const int Sigterm = 15;
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Signal(int pid, int signal);
 
     private void Append(string? line)
     {

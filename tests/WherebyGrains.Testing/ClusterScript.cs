@@ -116,10 +116,10 @@ public sealed class ClusterScript : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: the process dies on the spot, as in a crash.</summary>
-    public void Kill(int pid) => _ = Signal(pid, 9);
+    public void Kill(int pid) => Signals.Kill(pid);
 
     /// <summary>SIGTERM: a graceful stop.</summary>
-    public void Terminate(int pid) => _ = Signal(pid, 15);
+    public void Terminate(int pid) => Signals.Terminate(pid);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -153,7 +153,4 @@ public sealed class ClusterScript : IAsyncDisposable
         {
         }
     }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Signal(int pid, int signal);
 }
