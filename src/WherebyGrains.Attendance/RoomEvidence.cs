@@ -266,11 +266,17 @@ internal static class RoomEvidence
         {
             evidence.Unseen[^1] = step;
         }
-        else if (current is not null ? current.Total != step.Total || current.People != step.People : step.Total > 0)
+        else if (current is not null ? current.Total != step.Total || current.People != step.People || !SameRoles(current.ByRole, step.ByRole) : step.Total > 0)
         {
+            // A count that only now says the unseen's roles is news too (presence shows them by role).
             evidence.Unseen.Add(step);
         }
     }
+
+    private static bool SameRoles(IReadOnlyDictionary<string, long>? a, IReadOnlyDictionary<string, long>? b) =>
+        a is null || b is null
+            ? a is null && b is null
+            : a.Count == b.Count && a.All(r => b.TryGetValue(r.Key, out var n) && n == r.Value);
 
     /// <summary>The connections open at the sweep's instant, counted by role as they come and go.</summary>
     private sealed class Open(Evidence evidence)

@@ -174,6 +174,22 @@ public sealed class StayerAndCountsTests
     }
 
     [Fact]
+    public void A_count_that_later_names_the_roles_of_an_unseen_connection_shows_it_by_role()
+    {
+        // A visitor's 'joined' never came. The first count shows one more than known (role
+        // unknown); a later one, by role, says it is a visitor: presence counts it as one from then
+        // on, though the unseen number did not change (found by the property tests, seed 1109597103).
+        var room = new Timeline()
+            .Join(0, "host", "teacher", role: "host", count: 1)
+            .Join(1, "pa", "a", role: "visitor", count: 3)
+            .Join(2, "pb", "b", role: "visitor", count: 4, byRole: new() { ["host"] = 1, ["visitor"] = 3 })
+            .Compute(3);
+
+        Assert.Equal(4, room.Presence.NumClients);
+        Assert.Equal(3, room.Presence.NumClientsByRoleName["visitor"]);
+    }
+
+    [Fact]
     public void A_silence_overnight_does_not_come_back_when_the_next_day_begins()
     {
         var settings = AttendanceSettings.Default with { AbandonAfter = TimeSpan.FromHours(12) };
