@@ -120,3 +120,25 @@ trap_stop_all() {
   trap 'stop_all 143' TERM
   trap 'stop_all $?' EXIT
 }
+
+# For the tools' measured runs (load, soak): a silo of the build in $silo_bin on 127.0.0.1:$1,
+# tenant acme's webhook secret $2, its log $data/logs/$3, the remaining arguments added to its
+# environment; sets silo_pid once it is ready.
+start_tool_silo() {
+  local port=$1 secret=$2 log=$3
+  shift 3
+  (cd "$silo_bin" && exec env "$@" ASPNETCORE_URLS="http://127.0.0.1:$port" \
+     WherebyGrains__Tenants__acme__WebhookSecrets__0="$secret" \
+     Logging__LogLevel__Default=Warning \
+     setsid dotnet WherebyGrains.Silo.dll >"$data/logs/$log" 2>&1) &
+  silo_pid=$!
+  wait_ready "http://127.0.0.1:$port/health/ready" "$silo_pid" "the silo"
+}
+
+# The tools' trap: stops their silo and Azurite however the script ends.
+stop_tool_processes() {
+  trap - INT TERM EXIT
+  [ -n "${silo_pid:-}" ] && stop_pid "$silo_pid" 60 "the silo"
+  [ -n "${azurite_pid:-}" ] && stop_pid "$azurite_pid" 20 "Azurite"
+  return 0
+}

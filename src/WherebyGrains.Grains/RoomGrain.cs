@@ -46,6 +46,7 @@ public sealed partial class RoomGrain(
     private long? _lastSettle;
     private IGrainTimer? _settleTimer;
     private IGrainTimer? _writeTimer;
+    private int _writeBehindRetries;
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -136,11 +137,25 @@ public sealed partial class RoomGrain(
         try
         {
             await _ledger.PersistAsync();
+            if (_writeBehindRetries > 0)
+            {
+                LogWriteBehindRecovered(_key.TenantId, _key.RoomName, _writeBehindRetries);
+                _writeBehindRetries = 0;
+            }
         }
         catch (Exception e)
         {
-            // The events are in the journal: nothing is lost, and the write is tried again.
-            LogWriteBehindFailed(e, _key.TenantId, _key.RoomName);
+            // The events are in the journal: nothing is lost, and the write is tried again. The
+            // first failure is a warning with its trace; the retries of an outage are one line each,
+            // at debug, so that a storage outage does not write a trace per room every few seconds.
+            if (_writeBehindRetries++ == 0)
+            {
+                LogWriteBehindFailed(e, _key.TenantId, _key.RoomName);
+            }
+            else
+            {
+                LogWriteBehindRetryFailed(_key.TenantId, _key.RoomName, _writeBehindRetries, e.GetType().Name);
+            }
             ScheduleWrite(_options.WriteBehind * 2);
         }
     }
@@ -637,6 +652,12 @@ public sealed partial class RoomGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomName} of tenant {TenantId}: writing applied events failed; they are in the journal, and the write is retried")]
     private partial void LogWriteBehindFailed(Exception exception, string tenantId, string roomName);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Room {RoomName} of tenant {TenantId}: writing applied events failed again ({Retries} failures, {ExceptionType}); retried")]
+    private partial void LogWriteBehindRetryFailed(string tenantId, string roomName, int retries, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Room {RoomName} of tenant {TenantId}: applied events written after {Retries} failed writes")]
+    private partial void LogWriteBehindRecovered(string tenantId, string roomName, int retries);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Room {RoomName} of tenant {TenantId}: index registration failed; retried later")]
     private partial void LogRegistrationFailed(Exception exception, string tenantId, string roomName);

@@ -18,12 +18,7 @@ secret="load-secret"
 silo_port=5180
 silo_pid=""
 
-cleanup() {
-  trap - INT TERM EXIT
-  [ -n "$silo_pid" ] && stop_pid "$silo_pid" 60 "the silo"
-  [ -n "$azurite_pid" ] && stop_pid "$azurite_pid" 20 "Azurite"
-}
-trap cleanup INT TERM EXIT
+trap stop_tool_processes INT TERM EXIT
 
 start_azurite
 silo_bin="$(build_project WherebyGrains.Silo)"
@@ -32,13 +27,7 @@ simulator() { dotnet "$sim_bin/wherebygrains-simulator.dll" "$@"; }
 
 start_silo() {
   say "starting a silo ($*) ..."
-  (cd "$silo_bin" && exec env "$@" ASPNETCORE_URLS="http://127.0.0.1:$silo_port" \
-     WherebyGrains__Tenants__acme__WebhookSecrets__0="$secret" \
-     WherebyGrains__Benchmarks__VerifyOnlyEndpoint=true \
-     Logging__LogLevel__Default=Warning \
-     setsid dotnet WherebyGrains.Silo.dll >"$data/logs/load-silo.log" 2>&1) &
-  silo_pid=$!
-  wait_ready "http://127.0.0.1:$silo_port/health/ready" "$silo_pid" "the silo"
+  start_tool_silo "$silo_port" "$secret" load-silo.log WherebyGrains__Benchmarks__VerifyOnlyEndpoint=true "$@"
 }
 load() { simulator load --url "http://127.0.0.1:$silo_port" --secret "$secret" --events "$events" --concurrency "$concurrency" --results "$results" "$@"; }
 

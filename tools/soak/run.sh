@@ -18,28 +18,17 @@ silo_port=5190
 silo_pid=""
 output="${SOAK_OUTPUT:-$root/docs/soak.md}"
 
-cleanup() {
-  trap - INT TERM EXIT
-  [ -n "$silo_pid" ] && stop_pid "$silo_pid" 60 "the silo"
-  [ -n "$azurite_pid" ] && stop_pid "$azurite_pid" 20 "Azurite"
-}
-trap cleanup INT TERM EXIT
+trap stop_tool_processes INT TERM EXIT
 
 start_azurite
 silo_bin="$(build_project WherebyGrains.Silo)"
 sim_bin="$(build_project WherebyGrains.Simulator)"
 
 say "starting a durable silo ..."
-(cd "$silo_bin" && exec env ASPNETCORE_URLS="http://127.0.0.1:$silo_port" \
-   WherebyGrains__Storage__Provider=AzureTable \
-   WherebyGrains__Tenants__acme__WebhookSecrets__0="$secret" \
-   Logging__LogLevel__Default=Warning \
-   setsid dotnet WherebyGrains.Silo.dll >"$data/logs/soak-silo.log" 2>&1) &
-silo_pid=$!
-wait_ready "http://127.0.0.1:$silo_port/health/ready" "$silo_pid" "the silo"
+start_tool_silo "$silo_port" "$secret" soak-silo.log WherebyGrains__Storage__Provider=AzureTable
 
 # The value of one series in a Prometheus scrape (summed over its labels), 0 when absent.
-metric() { grep -E "^$1(\{[^}]*\})? " "$data/scrape" | awk '{ s += $NF } END { printf "%.0f", s }'; }
+metric() { grep -E "^$1(_total)?(\{[^}]*\})? " "$data/scrape" | awk '{ s += $NF } END { printf "%.0f", s }'; }
 
 rm -f "$results"
 printf 'minute\tevents_per_s\tp50_ms\tp99_ms\terrors\trss_mb\theap_mb\tgen2\tthreads\n' > "$samples"
