@@ -31,8 +31,12 @@ start_tool_silo "$silo_port" "$secret" soak-silo.log WherebyGrains__Storage__Pro
 metric() { grep -E "^$1(_total)?(\{[^}]*\})? " "$data/scrape" | awk '{ s += $NF } END { printf "%.0f", s }'; }
 
 rm -f "$results"
-printf 'minute\tevents_per_s\tp50_ms\tp99_ms\terrors\trss_mb\theap_mb\tgen2\tthreads\n' > "$samples"
+printf 'minute\tevents_per_s\tp50_ms\tp99_ms\terrors\trss_mb\theap_mb\tgen2\tthreads\trooms\tazurite_cpu\tazurite_mb\n' > "$samples"
+# CPU seconds of a process so far (utime + stime), from /proc.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+azurite_cpu_before=$(cpu_seconds "$azurite_pid")
 for minute in $(seq 1 "$minutes"); do
+  minute_started=$SECONDS
   # Each minute a new set of meetings (new rooms), sent on schedule: an open loop, so a slower
   # silo shows as a higher p99, never as a lower rate.
   timeout 300 dotnet "$sim_bin/wherebygrains-simulator.dll" load --url "http://127.0.0.1:$silo_port" --secret "$secret" \
@@ -40,12 +44,20 @@ for minute in $(seq 1 "$minutes"); do
     --label "minute $minute" --results "$results" >/dev/null
   curl -s --max-time 10 "http://127.0.0.1:$silo_port/metrics" > "$data/scrape" || : > "$data/scrape"
   rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$silo_pid/status" 2>/dev/null || echo 0)
+  azurite_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$azurite_pid/status" 2>/dev/null || echo 0)
+  # Azurite's share of one core over the minute: the emulator is single-threaded, and at 100 % it is the limit.
+  azurite_cpu_now=$(cpu_seconds "$azurite_pid")
+  azurite_cpu=$(awk -v a="$azurite_cpu_before" -v b="$azurite_cpu_now" -v s="$SECONDS" -v t="${minute_started:-0}" 'BEGIN { d = s - t; if (d <= 0) d = 60; printf "%.0f", (b - a) * 100 / d }')
+  azurite_cpu_before=$azurite_cpu_now
+  # Room activations in memory: created minus collected.
+  rooms=$(grep -E '^orleans_catalog_activation_created_total\{[^}]*grain_type="room"' "$data/scrape" | awk '{ s += $NF } END { printf "%.0f", s }')
+  gone=$(grep -E '^orleans_catalog_activation_destroyed_total\{[^}]*grain_type="room"' "$data/scrape" | awk '{ s += $NF } END { printf "%.0f", s }')
   line=$(tail -1 "$results")
   field() { echo "$line" | sed -E "s/.*\"$1\":([0-9.]+).*/\1/"; }
   printf '%s\t%.0f\t%.1f\t%.1f\t%s\t%d\t%d\t%s\t%s\n' "$minute" "$(field PerSecond)" "$(field P50Ms)" "$(field P99Ms)" "$(field Errors)" \
     $((rss_kb / 1024)) $(( $(metric dotnet_gc_last_collection_heap_size_bytes) / 1048576 )) \
     "$(grep -E '^dotnet_gc_collections_total\{[^}]*gen2' "$data/scrape" | awk '{ s += $NF } END { printf "%.0f", s }')" \
-    "$(metric dotnet_thread_pool_thread_count)" >> "$samples"
+    "$(metric dotnet_thread_pool_thread_count)" "$((rooms - gone))" "$azurite_cpu" $((azurite_kb / 1024)) >> "$samples"
   say "$(tail -1 "$samples")"
 done
 
@@ -65,12 +77,14 @@ verdict=$(awk -F'\t' -v n="$minutes" 'NR > 2 {
   echo "\`tools/soak/run.sh $minutes $rate\` on $(date -u +%Y-%m-%d): one durable silo on Azurite (both on this machine, $(nproc) cores),"
   echo "the simulator's meetings at $rate events/s for $minutes minutes, each minute a new set of rooms."
   echo "Memory is the silo process's RSS and the GC heap after its last collection; gen2 is the count of"
-  echo "gen2 collections so far; threads, the thread pool's."
+  echo "gen2 collections so far; threads, the thread pool's; rooms in memory, room activations created"
+  echo "less collected; Azurite's CPU is its share of one core over the minute (it is single-threaded:"
+  echo "near 100 % it is the limit, and the answer times are its)."
   echo
   echo "**$verdict**"
   echo
-  echo "| minute | events/s | p50 ms | p99 ms | errors | RSS MB | GC heap MB | gen2 | threads |"
-  echo "|---|---|---|---|---|---|---|---|---|"
-  tail -n +2 "$samples" | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
+  echo "| minute | events/s | p50 ms | p99 ms | errors | RSS MB | GC heap MB | gen2 | threads | rooms in memory | Azurite CPU % | Azurite MB |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  tail -n +2 "$samples" | awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 }'
 } > "$output"
 say "wrote $output: $verdict"
