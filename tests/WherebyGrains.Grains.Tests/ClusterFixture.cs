@@ -62,6 +62,18 @@ public class ClusterFixture : IAsyncLifetime
         silo.AddMemoryGrainStorage(name, options => options.Configure<IServiceProvider>((o, services) =>
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>())));
 
+    /// <summary>
+    /// The grains' storage as memory storage behind <paramref name="beforeWrite"/>, which runs
+    /// before each write with the state's name (to hold or fail it).
+    /// </summary>
+    protected static void AddInterceptedStorage(ISiloBuilder silo, Func<string, Task> beforeWrite)
+    {
+        const string inner = "inner";
+        AddMemoryStorage(silo, inner);
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains, (services, _) =>
+            new InterceptedGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(inner), beforeWrite));
+    }
+
     /// <summary>What a fixture adds to each silo (registered last: it may replace what is above).</summary>
     protected virtual void Configure(ISiloBuilder silo)
     {

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime;
-using Orleans.Storage;
-
 namespace WherebyGrains.Grains.Tests;
 
 /// <summary>
@@ -62,31 +58,10 @@ public sealed class HeldWrites
     }
 }
 
-/// <summary>The grain storage with <see cref="HeldWrites"/> in front of its writes.</summary>
-internal sealed class HeldWriteStorage(IGrainStorage inner, HeldWrites held) : IGrainStorage
-{
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
-
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        await held.WaitAsync(stateName);
-        await inner.WriteStateAsync(stateName, grainId, grainState);
-    }
-
-    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
-}
-
 /// <summary>The cluster of <see cref="ClusterFixture"/> whose grain-state writes the test can hold.</summary>
 public sealed class HeldWritesFixture : ClusterFixture
 {
-    private const string Inner = "inner";
-
     public HeldWrites Held { get; } = new();
 
-    protected override void Configure(ISiloBuilder silo)
-    {
-        AddMemoryStorage(silo, Inner);
-        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains, (services, _) =>
-            new HeldWriteStorage(services.GetRequiredKeyedService<IGrainStorage>(Inner), Held));
-    }
+    protected override void Configure(ISiloBuilder silo) => AddInterceptedStorage(silo, Held.WaitAsync);
 }

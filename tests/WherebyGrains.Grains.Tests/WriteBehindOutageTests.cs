@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
-using Orleans.Storage;
 using WherebyGrains.Contracts;
 using WherebyGrains.Testing;
 using static WherebyGrains.Grains.Tests.Events;
@@ -51,8 +50,6 @@ public sealed record LogEntry(LogLevel Level, string Message, bool HasException)
 /// <summary>The cluster of <see cref="ClusterFixture"/> whose room writes fail on demand, with the grains' logs kept (debug included).</summary>
 public sealed class FailingWritesFixture : ClusterFixture
 {
-    private const string Inner = "inner";
-
     /// <summary>While true, every grain-state write throws, as storage that is down.</summary>
     public bool Failing { get; set; }
 
@@ -61,23 +58,11 @@ public sealed class FailingWritesFixture : ClusterFixture
 
     protected override void Configure(ISiloBuilder silo)
     {
-        AddMemoryStorage(silo, Inner);
-        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Grains, (services, _) =>
-            new FailingStorage(services.GetRequiredKeyedService<IGrainStorage>(Inner), this));
+        AddInterceptedStorage(silo, _ => Failing ? Task.FromException(new IOException("storage is down (test)")) : Task.CompletedTask);
         silo.Services.Configure<RoomGrainOptions>(o => o.WriteBehind = TimeSpan.FromMilliseconds(200));
         silo.Services.AddLogging(logging => logging
             .AddProvider(new Capture(Logs))
             .AddFilter<Capture>("WherebyGrains", LogLevel.Debug));
-    }
-
-    private sealed class FailingStorage(IGrainStorage inner, FailingWritesFixture fixture) : IGrainStorage
-    {
-        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
-
-        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-            fixture.Failing ? throw new IOException("storage is down (test)") : inner.WriteStateAsync(stateName, grainId, grainState);
-
-        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
     }
 
     private sealed class Capture(ConcurrentQueue<LogEntry> logs) : ILoggerProvider
