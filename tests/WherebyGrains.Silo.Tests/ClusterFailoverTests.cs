@@ -10,7 +10,9 @@ namespace WherebyGrains.Silo.Tests;
 /// Two silo processes clustered over Azure Table (deploy/local/cluster.sh), signed traffic spread
 /// over both, and one of them killed (-9) or stopped (SIGTERM) mid-stream, with every delivery
 /// retried the way Whereby does it: every delivery must end in a 2xx, and the final numbers must
-/// equal those of the same traffic without a failure (the oracle).
+/// equal those of the same traffic without a failure (the oracle). The kill comes with storage
+/// turning slow (a proxy between the silos and Azurite holds every chunk each way): the survivor
+/// takes over the lost silo's rooms while each of their reads and writes takes a second.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed class ClusterFailoverTests
@@ -28,12 +30,26 @@ public sealed class ClusterFailoverTests
         ["WherebyGrains__Query__Burst"] = "10000",
     };
 
+    /// <summary>
+    /// Storage's round trip while slow: well inside <c>Webhooks:IngestTimeout</c> (3 s). Storage
+    /// slower than that is answered 503 by design (what cannot be made durable is not acknowledged),
+    /// and StorageFaultTests covers it.
+    /// </summary>
+    private static readonly TimeSpan SlowStorageEachWay = TimeSpan.FromMilliseconds(500);
+
     [Theory]
     [InlineData(9)]
     [InlineData(15)]
     public async Task A_silo_lost_mid_stream_loses_no_event_and_changes_no_number(int signal)
     {
-        await using var cluster = await ClusterScript.StartAsync(2, Configuration);
+        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var storage = FaultyProxy.Start(azurite.TablePort);
+        storage.Delay = SlowStorageEachWay;
+        // cluster.sh starts no Azurite of its own when given a connection string.
+        await using var cluster = await ClusterScript.StartAsync(2, new Dictionary<string, string>(Configuration)
+        {
+            ["WherebyGrains__Storage__ConnectionString"] = azurite.ConnectionString.Replace($":{azurite.TablePort}/", $":{storage.Port}/", StringComparison.Ordinal),
+        });
         var meetings = new[] { 41, 42, 43, 44, 45, 46, 47, 48 }.Select(seed => GeneratedMeeting.Generate(seed, DateTimeOffset.UtcNow.AddDays(-1))).ToList();
         var random = new Random(signal);
         var deliveries = meetings
@@ -55,6 +71,7 @@ public sealed class ClusterFailoverTests
             {
                 if (signal == 9)
                 {
+                    storage.Fault = ProxyFault.Slow;
                     cluster.Kill(victim);
                 }
                 else
@@ -70,6 +87,7 @@ public sealed class ClusterFailoverTests
                 failed.Add($"{status}: {body[..80]}");
             }
         });
+        storage.Fault = ProxyFault.None;
 
         Assert.True(failed.IsEmpty, $"{failed.Count} deliveries failed after Whereby's retries: {string.Join("\n", failed.Take(5))}\n{cluster.Output}\n{cluster.LogTails()}");
         TestContext.Current.TestOutputHelper?.WriteLine($"signal {signal}: {deliveries.Count} deliveries, answers {string.Join(", ", answered.Select(a => $"{a.Key}×{a.Value}"))}");

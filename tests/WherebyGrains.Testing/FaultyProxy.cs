@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Channels;
 
 namespace WherebyGrains.Testing;
 
@@ -10,7 +12,7 @@ public enum ProxyFault
     /// <summary>Forwards everything at once.</summary>
     None,
 
-    /// <summary>Holds every byte for <see cref="FaultyProxy.Delay"/> before forwarding it.</summary>
+    /// <summary>Forwards every byte <see cref="FaultyProxy.Delay"/> after it arrived (a longer round trip, each way).</summary>
     Slow,
 
     /// <summary>Accepts connections and bytes, forwards nothing until the fault ends (a frozen peer).</summary>
@@ -45,7 +47,7 @@ public sealed class FaultyProxy : IAsyncDisposable
     /// <summary>The port clients connect to.</summary>
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    /// <summary>The hold of each chunk under <see cref="ProxyFault.Slow"/>.</summary>
+    /// <summary>How late each chunk is under <see cref="ProxyFault.Slow"/>, each way.</summary>
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The current fault; setting <see cref="ProxyFault.Dropping"/> resets every open connection.</summary>
@@ -125,29 +127,55 @@ public sealed class FaultyProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Carries one direction: what arrives is sent on at once, or under <see cref="ProxyFault.Slow"/>
+    /// <see cref="Delay"/> after it arrived. Chunks are not held one after another: slow storage is
+    /// a longer round trip, not a narrower pipe, so a large request is late by the delay, not by the
+    /// delay times its chunks.
+    /// </summary>
     private async Task PumpAsync(Socket from, Socket to)
     {
-        var buffer = new byte[16 * 1024];
-        while (true)
+        var chunks = Channel.CreateUnbounded<(long Due, byte[] Bytes)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var sending = SendAsync(chunks.Reader, to);
+        try
         {
-            var read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
-            if (read == 0)
+            var buffer = new byte[16 * 1024];
+            while (!sending.IsCompleted)
             {
-                return;
+                var read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                if (read == 0)
+                {
+                    break;
+                }
+                var due = _fault == ProxyFault.Slow ? Stopwatch.GetTimestamp() + (long)(Delay.TotalSeconds * Stopwatch.Frequency) : 0;
+                chunks.Writer.TryWrite((due, buffer.AsSpan(0, read).ToArray()));
+            }
+        }
+        finally
+        {
+            chunks.Writer.TryComplete();
+        }
+        await sending;
+    }
+
+    private async Task SendAsync(ChannelReader<(long Due, byte[] Bytes)> chunks, Socket to)
+    {
+        await foreach (var (due, bytes) in chunks.ReadAllAsync(_stop.Token))
+        {
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, _stop.Token);
             }
             while (_fault == ProxyFault.Frozen)
             {
                 await Task.Delay(20, _stop.Token);
             }
-            if (_fault == ProxyFault.Slow)
-            {
-                await Task.Delay(Delay, _stop.Token);
-            }
             if (_fault == ProxyFault.Dropping)
             {
                 return;
             }
-            await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
+            await to.SendAsync(bytes, SocketFlags.None, _stop.Token);
         }
     }
 
