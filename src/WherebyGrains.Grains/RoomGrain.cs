@@ -37,7 +37,10 @@ public sealed partial class RoomGrain(
     private RoomKey _key;
     private AttendanceLedger _ledger = null!;
     private IGrainTimer? _timer;
-    private bool _reminderRegistered;
+    // The period of the reminder as this activation knows it: null for none, Unknown when one
+    // exists whose period activation did not read (the next pass registers the right one).
+    private TimeSpan? _reminderPeriod;
+    private static readonly TimeSpan UnknownPeriod = TimeSpan.MinValue;
     private bool _maintaining;
     private long? _timerDueAt;
     private RoomAttendance? _reported;
@@ -56,7 +59,7 @@ public sealed partial class RoomGrain(
         // A room that has never written its record (nearly every activation under load: a new
         // meeting) skips the reminder read. It can have a reminder only if it crashed between
         // registering one and its first write; that reminder's first tick says so (below).
-        _reminderRegistered = state.RecordExists && await this.GetReminder(MaintenanceReminder) is not null;
+        _reminderPeriod = state.RecordExists && await this.GetReminder(MaintenanceReminder) is not null ? UnknownPeriod : null;
 
         // Reconcile: a session may have ended (by inference) while no activation was here to see it.
         _ledger.StartDelivery();
@@ -336,7 +339,7 @@ public sealed partial class RoomGrain(
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         // It exists, whatever activation guessed: maintenance unregisters it when nothing needs it.
-        _reminderRegistered = true;
+        _reminderPeriod = status.Period;
         return MaintainAsync();
     }
 
@@ -393,7 +396,7 @@ public sealed partial class RoomGrain(
             next = MaintenanceRetry;
         }
         ScheduleMaintenance(next);
-        await KeepReminderAsync(next is not null);
+        await KeepReminderAsync(MaintenanceWakeUp.ReminderPeriod(next));
     }
 
     private TimeSpan? NextMaintenance(RoomAttendance attendance, long now)
@@ -445,29 +448,31 @@ public sealed partial class RoomGrain(
         _timer?.Dispose();
         _timer = dueIn is { } due
             ? this.RegisterGrainTimer(static (grain, _) => grain.MaintainAsync(), this,
-                new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true, Interleave = false })
+                new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = MaintenanceWakeUp.KeepsAlive(due), Interleave = false })
             : null;
     }
 
     /// <summary>
     /// A reminder is the durable wake-up: it brings the room back after a deactivation or a silo
-    /// restart while a session may still end by inference or hand-offs wait.
+    /// restart while a session may still end by inference or hand-offs wait; every minute for
+    /// near work, hourly for an archive hours away (<see cref="MaintenanceWakeUp"/>). Registered
+    /// again only when its period changes: a registration is a storage write.
     /// </summary>
-    private async Task KeepReminderAsync(bool needed)
+    private async Task KeepReminderAsync(TimeSpan? period)
     {
-        if (needed == _reminderRegistered)
+        if (period == _reminderPeriod)
         {
             return;
         }
-        if (needed)
+        if (period is { } every)
         {
-            await this.RegisterOrUpdateReminder(MaintenanceReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            await this.RegisterOrUpdateReminder(MaintenanceReminder, every, every);
         }
         else if (await this.GetReminder(MaintenanceReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
-        _reminderRegistered = needed;
+        _reminderPeriod = period;
     }
 
     /// <summary>
