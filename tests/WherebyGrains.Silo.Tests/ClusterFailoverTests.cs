@@ -11,8 +11,8 @@ namespace WherebyGrains.Silo.Tests;
 /// over both, and one of them killed (-9) or stopped (SIGTERM) mid-stream, with every delivery
 /// retried the way Whereby does it: every delivery must end in a 2xx, and the final numbers must
 /// equal those of the same traffic without a failure (the oracle). The kill comes with storage
-/// turning slow (a proxy between the silos and Azurite holds every chunk each way): the survivor
-/// takes over the lost silo's rooms while each of their reads and writes takes a second.
+/// turning slow (a proxy between the silos and Azurite delivers every chunk 500 ms late, each way):
+/// the survivor takes over the lost silo's rooms while each of their reads and writes takes a second.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed class ClusterFailoverTests

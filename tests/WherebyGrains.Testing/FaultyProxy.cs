@@ -154,6 +154,8 @@ public sealed class FaultyProxy : IAsyncDisposable
         finally
         {
             chunks.Writer.TryComplete();
+            // A reset ends the receive with an exception: the send side must not fault unobserved.
+            _ = sending.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
         await sending;
     }
