@@ -1,32 +1,17 @@
 namespace WherebyGrains.Contracts;
 
 /// <summary>
-/// One Whereby room of one tenant, keyed by <see cref="RoomKey"/>. It owns the room's events:
-/// it dedupes them, holds them, and makes them durable in its own record (at once with
-/// <see cref="RecordAsync"/>, or a little later with <see cref="ApplyAsync"/>, whose caller has
-/// made the event durable in the journal).
+/// One Whereby room of one tenant, keyed by <see cref="RoomKey"/>: events go in by
+/// <see cref="ApplyAsync"/> (the ingest path, which has made them durable in the journal), views
+/// come out. The journal's drainer and the room's archived sessions call it through
+/// <see cref="IRoomCallbacks"/>.
 /// </summary>
 [Alias("wg.IRoomGrain")]
 public interface IRoomGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Records one event durably. Returns only once the event is in storage; throws when it
-    /// could not be stored (the caller answers 503 and Whereby retries).
-    /// </summary>
-    [Alias("Record")]
-    Task<IngestOutcome> RecordAsync(WherebyEvent evt);
-
-    /// <summary>
-    /// Records events the journal holds, as <see cref="RecordAsync"/> does each, in one call and
-    /// sharing one write; completes once all are durable here (the journal may then drop them).
-    /// </summary>
-    [Alias("RecordJournaled")]
-    Task RecordJournaledAsync(IReadOnlyList<WherebyEvent> events);
-
-    /// <summary>
-    /// Holds one event at once and writes it to the room's record shortly after, together with
-    /// others (write-behind): for callers that make the event durable themselves (the journal)
-    /// before they acknowledge it.
+    /// Dedupes one event and holds it at once; the room writes it to its own record later, together
+    /// with others. The caller makes it durable in the journal before it is acknowledged.
     /// </summary>
     [Alias("Apply")]
     Task<ApplyOutcome> ApplyAsync(WherebyEvent evt);
@@ -61,8 +46,4 @@ public interface IRoomGrain : IGrainWithStringKey
     /// <summary>Live presence.</summary>
     [Alias("GetPresence")]
     Task<PresenceView> GetPresenceAsync();
-
-    /// <summary>Called by one of the room's archived sessions after a late event changed its totals.</summary>
-    [Alias("UpdateArchived")]
-    Task UpdateArchivedAsync(RoomSessionView summary);
 }

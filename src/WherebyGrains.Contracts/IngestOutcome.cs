@@ -1,6 +1,6 @@
 namespace WherebyGrains.Contracts;
 
-/// <summary>What recording one event did. Either way the event is durable when it is returned.</summary>
+/// <summary>What recording one event did. Every way the event is durable when it is returned.</summary>
 [GenerateSerializer, Alias("wg.IngestOutcome")]
 public enum IngestOutcome
 {
@@ -9,4 +9,7 @@ public enum IngestOutcome
 
     /// <summary>The event id was already recorded (and acknowledged) before.</summary>
     Duplicate = 1,
+
+    /// <summary>First acknowledgement, durable in the journal only: its room was unreachable and gets it from the journal's drainer.</summary>
+    Spooled = 2,
 }

@@ -182,7 +182,7 @@ public sealed partial class AttendanceLedger
     /// <summary>Writes everything held (applied events included) and completes once it is in storage.</summary>
     public async Task PersistAsync()
     {
-        if (_applied.Count == 0 && !HandOffsUnwritten)
+        if (_applied.Count == 0 && !Unwritten)
         {
             return;
         }
@@ -265,8 +265,11 @@ public sealed partial class AttendanceLedger
     /// <summary>Completes when the delivery under way (if any) has finished.</summary>
     public Task DeliveryCompletion => _delivery;
 
-    /// <summary>True when hand-off marks or the outbox changed since the last write started.</summary>
-    public bool HandOffsUnwritten { get; private set; }
+    /// <summary>True when state other than events (hand-off marks, the outbox, the grain's bookkeeping) changed since the last write started.</summary>
+    public bool Unwritten { get; private set; }
+
+    /// <summary>Says that the grain changed state beside the events: the next <see cref="PersistAsync"/> writes it.</summary>
+    public void MarkUnwritten() => Unwritten = true;
 
     /// <summary>
     /// Computes attendance as of <paramref name="now"/>, puts the rows it calls for in the outbox
@@ -279,7 +282,7 @@ public sealed partial class AttendanceLedger
         if (handOffs.Count > 0)
         {
             _state.Outbox.AddRange(handOffs);
-            HandOffsUnwritten = true;
+            Unwritten = true;
         }
         LastSettled = (attendance, now);
         StartDelivery(retryFailed);
@@ -289,7 +292,7 @@ public sealed partial class AttendanceLedger
     private Task WriteAsync()
     {
         // The write persists the state as it is now, hand-off bookkeeping included.
-        HandOffsUnwritten = false;
+        Unwritten = false;
         return _persist();
     }
 
@@ -305,7 +308,7 @@ public sealed partial class AttendanceLedger
                 await _records.WriteAsync(TenantId, RoomName, round);
                 var delivered = round.ToHashSet();
                 _state.Outbox.RemoveAll(delivered.Contains);
-                HandOffsUnwritten = true;
+                Unwritten = true;
             }
             catch (Exception e)
             {

@@ -27,7 +27,7 @@ public sealed partial class RoomGrain(
     TimeProvider runtimeClock,
     AttendanceMetrics metrics,
     StorageWriteGate gate,
-    ILogger<RoomGrain> logger) : Grain, IRoomGrain, IRemindable
+    ILogger<RoomGrain> logger) : Grain, IRoomGrain, IRoomCallbacks, IRemindable
 {
     private const string MaintenanceReminder = "maintenance";
     private static readonly TimeSpan OutboxRetry = TimeSpan.FromSeconds(10);
@@ -67,7 +67,10 @@ public sealed partial class RoomGrain(
     }
 
     /// <inheritdoc />
-    public async Task<IngestOutcome> RecordAsync(WherebyEvent evt)
+    public Task CheckpointAsync(IReadOnlyList<WherebyEvent> events) => Task.WhenAll(events.Select(RecordDurablyAsync));
+
+    /// <summary>Takes one event and completes once the room's record holds it: for the journal's drainer.</summary>
+    private async Task<IngestOutcome> RecordDurablyAsync(WherebyEvent evt)
     {
         if (await ArchivedOutcomeAsync(evt) is { } archived)
         {
@@ -82,9 +85,6 @@ public sealed partial class RoomGrain(
         }
         return outcome;
     }
-
-    /// <inheritdoc />
-    public Task RecordJournaledAsync(IReadOnlyList<WherebyEvent> events) => Task.WhenAll(events.Select(RecordAsync));
 
     /// <inheritdoc />
     public async Task<ApplyOutcome> ApplyAsync(WherebyEvent evt)
@@ -124,6 +124,13 @@ public sealed partial class RoomGrain(
     {
         _ledger.Release(eventId);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Records a change of the room's own bookkeeping (not an event), written with the next write-behind.</summary>
+    private void MarkUnwritten()
+    {
+        _ledger.MarkUnwritten();
+        ScheduleWrite(_options.WriteBehind);
     }
 
     /// <summary>Writes what was applied after <paramref name="delay"/>, unless a write is already due.</summary>
@@ -326,6 +333,8 @@ public sealed partial class RoomGrain(
         {
             state.State.EndedCounted.Add(session.RoomSessionId);
             metrics.Ended(_key.TenantId, session, now);
+            // Written, so that a later activation does not count the session's end again.
+            MarkUnwritten();
         }
         metrics.Report(
             this.GetPrimaryKeyString(),
@@ -379,7 +388,7 @@ public sealed partial class RoomGrain(
         metrics.Maintained(_key.TenantId);
         var attendance = Settle(retryFailed: true);
         var now = _ledger.LastSettled!.Value.Now;
-        if (_ledger.HandOffsUnwritten)
+        if (_ledger.Unwritten)
         {
             await _ledger.FlushAsync();
         }
@@ -614,6 +623,7 @@ public sealed partial class RoomGrain(
             {
                 await GrainFactory.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.KeyFor(_key.TenantId, _key.RoomName)).AddAsync(_key.RoomName);
                 state.State.Indexed = true;
+                MarkUnwritten();
             }
             var sessions = (_ledger.LastSettled?.Attendance.Sessions ?? []).Select(s => s.RoomSessionId)
                 .Where(id => !state.State.RegisteredSessions.Contains(id) && !IsArchived(id)).ToList();
@@ -626,6 +636,7 @@ public sealed partial class RoomGrain(
                     if (!IsArchived(id) && state.State.RegisteredSessions.Add(id))
                     {
                         metrics.Started(_key.TenantId);
+                        MarkUnwritten();
                     }
                 }
             }

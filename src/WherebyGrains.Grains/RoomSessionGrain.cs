@@ -60,7 +60,7 @@ public sealed class RoomSessionGrain(
             _retry?.Dispose();
             _retry = null;
             // Persist the emptied outbox, so that a later activation does not deliver it again.
-            if (_ledger.HandOffsUnwritten)
+            if (_ledger.Unwritten)
             {
                 await _ledger.FlushAsync();
             }
@@ -92,7 +92,7 @@ public sealed class RoomSessionGrain(
         if (outcome == IngestOutcome.Accepted)
         {
             var now = _ledger.Now;
-            var room = GrainFactory.GetGrain<IRoomGrain>(_room.ToString());
+            var room = GrainFactory.GetGrain<IRoomCallbacks>(_room.ToString());
             foreach (var session in _ledger.Compute(now).Sessions)
             {
                 await room.UpdateArchivedAsync(AttendanceViews.Session(_room.RoomName, session, now));

@@ -7,20 +7,11 @@ using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using Azure;
 using Azure.Data.Tables;
-using WherebyGrains.Api.Webhooks;
 using WherebyGrains.Contracts;
+using WherebyGrains.Journal;
 using WherebyGrains.ServiceDefaults;
 
 namespace WherebyGrains.Silo;
-
-/// <summary>One event in the journal, with where it is stored and who wrote it when.</summary>
-/// <param name="Partition">Its partition: a writer's second.</param>
-/// <param name="Row">Its batch's row in the partition (its entries share it and are removed together).</param>
-/// <param name="TenantId">The tenant.</param>
-/// <param name="Event">The event.</param>
-/// <param name="Silo">The silo that wrote it (<c>SiloAddress.ToParsableString()</c>); null for entries of releases that did not say.</param>
-/// <param name="WrittenAt">When its partition began (its second).</param>
-public sealed record JournalEntry(string Partition, string Row, string TenantId, WherebyEvent Event, string? Silo, DateTimeOffset WrittenAt);
 
 /// <summary>
 /// The journal in an Azure Table, written by group commit: events that arrive together (from any
@@ -35,9 +26,7 @@ public sealed record JournalEntry(string Partition, string Row, string TenantId,
 /// <remarks>
 /// A batch's entity: <c>Silo</c>, <c>Count</c> (its events) and the packed events in binary
 /// properties <c>B0</c>, <c>B1</c>, ... of up to 60 KiB each; packed, an event is its tenant and its
-/// JSON, each as a 32-bit little-endian byte length and the UTF-8 bytes. Entries of the earlier
-/// layout (an entity an event: <c>Tenant</c>, <c>Silo</c>, the JSON in <c>E0</c>, <c>E1</c>, ...)
-/// are still read and removed.
+/// JSON, each as a 32-bit little-endian byte length and the UTF-8 bytes.
 /// </remarks>
 public sealed class AzureTableEventJournal : IEventJournal, IDisposable
 {
@@ -81,12 +70,12 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         _table = new CreatedTable(StorageClients.Tables(storage).GetTableClient(Table));
         _clock = clock;
         _metrics = metrics;
-        Silo = silo;
+        Writer = silo;
         _writers = new Lazy<Task[]>(() => [.. Enumerable.Range(0, Writers).Select(writer => Task.Run(() => WriteLoopAsync(writer)))]);
     }
 
-    /// <summary>The silo this journal writes for.</summary>
-    public string Silo { get; }
+    /// <inheritdoc />
+    public string Writer { get; }
 
     /// <inheritdoc />
     public Task AppendAsync(string tenantId, WherebyEvent evt, CancellationToken cancellationToken)
@@ -105,13 +94,8 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         return pending.Written.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// Whole batches that this instance wrote before <paramref name="before"/>, from memory, oldest
-    /// first, until there are at least <paramref name="max"/> entries; each is handed out once. What
-    /// it returns is still in storage until removed, and what it did not keep (more than it keeps at
-    /// once were waiting) only there: <see cref="ReadWrittenBeforeAsync"/> finds both.
-    /// </summary>
-    public List<JournalEntry> TakeWrittenBefore(DateTimeOffset before, int max)
+    /// <inheritdoc />
+    public IReadOnlyList<JournalEntry> TakeWrittenBefore(DateTimeOffset before, int max)
     {
         var entries = new List<JournalEntry>();
         while (entries.Count < max && _kept.TryPeek(out var batch) && batch[0].WrittenAt < before && _kept.TryDequeue(out batch))
@@ -122,12 +106,8 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         return entries;
     }
 
-    /// <summary>
-    /// Entries written before <paramref name="before"/>, oldest batches first, whole batches until
-    /// there are at least <paramref name="max"/>; of those, the batches whose first entry
-    /// <paramref name="take"/> accepts (all when null; a batch's entries share their writer and time).
-    /// </summary>
-    public async Task<List<JournalEntry>> ReadWrittenBeforeAsync(DateTimeOffset before, int max, Func<JournalEntry, bool>? take, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<JournalEntry>> ReadWrittenBeforeAsync(DateTimeOffset before, int max, Func<JournalEntry, bool>? take, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken);
         var entries = new List<JournalEntry>();
@@ -147,11 +127,8 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         return entries;
     }
 
-    /// <summary>
-    /// Removes the batches that hold <paramref name="entries"/>, a transaction per partition and 100
-    /// batches (already gone is fine: another silo drained it). Every entry of those batches must
-    /// have reached its room: pass only batches read whole and applied whole.
-    /// </summary>
+    /// <inheritdoc />
+    /// <remarks>A transaction per partition and 100 batches.</remarks>
     public async Task RemoveAsync(IEnumerable<JournalEntry> entries, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken);
@@ -238,7 +215,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         var row = Interlocked.Increment(ref _sequence).ToString("D10", CultureInfo.InvariantCulture);
         var entity = new TableEntity(partition, row)
         {
-            ["Silo"] = Silo,
+            ["Silo"] = Writer,
             ["Count"] = batch.Count,
         };
         var packed = new byte[bytes];
@@ -270,7 +247,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
             Interlocked.Add(ref _keptEvents, -batch.Count);
             return;
         }
-        _kept.Enqueue([.. batch.Select(p => new JournalEntry(partition, row, p.TenantId, p.Event, Silo, window))]);
+        _kept.Enqueue([.. batch.Select(p => new JournalEntry(partition, row, p.TenantId, p.Event, Writer, window))]);
     }
 
     private static int Put(byte[] packed, int at, byte[] bytes)
@@ -293,7 +270,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         return [.. rows.Where(existing.Contains)];
     }
 
-    /// <summary>The entries of one stored entity: a batch's, or the one event of the earlier layout.</summary>
+    /// <summary>The entries of one stored batch.</summary>
     private static List<JournalEntry> Read(TableEntity entity)
     {
         var writtenAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(entity.PartitionKey.AsSpan(0, 13), CultureInfo.InvariantCulture));
@@ -301,21 +278,15 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         JournalEntry Entry(string tenant, ReadOnlySpan<byte> json) =>
             new(entity.PartitionKey, entity.RowKey, tenant, JsonSerializer.Deserialize(json, JournalJsonContext.Default.WherebyEvent)!, silo, writtenAt);
 
-        var entries = new List<JournalEntry>();
-        if (entity.GetInt32("Count") is { } count)
+        var count = entity.GetInt32("Count") ?? 0;
+        var entries = new List<JournalEntry>(count);
+        var packed = Joined(entity);
+        var at = 0;
+        for (var i = 0; i < count; i++)
         {
-            var packed = Joined(entity, "B");
-            var at = 0;
-            for (var i = 0; i < count; i++)
-            {
-                var tenant = Take(packed, ref at);
-                var json = Take(packed, ref at);
-                entries.Add(Entry(Encoding.UTF8.GetString(tenant), json));
-            }
-        }
-        else if (Joined(entity, "E") is { Length: > 0 } json)
-        {
-            entries.Add(Entry(entity.GetString("Tenant") ?? "", json));
+            var tenant = Take(packed, ref at);
+            var json = Take(packed, ref at);
+            entries.Add(Entry(Encoding.UTF8.GetString(tenant), json));
         }
         return entries;
     }
@@ -328,10 +299,10 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         return bytes;
     }
 
-    private static byte[] Joined(TableEntity entity, string prefix)
+    private static byte[] Joined(TableEntity entity)
     {
         var parts = new List<byte[]>();
-        for (var chunk = 0; entity.GetBinary($"{prefix}{chunk}") is { } part; chunk++)
+        for (var chunk = 0; entity.GetBinary($"B{chunk}") is { } part; chunk++)
         {
             parts.Add(part);
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using WherebyGrains.Contracts;
+using WherebyGrains.Journal;
 
 namespace WherebyGrains.Silo;
 
@@ -14,7 +15,7 @@ namespace WherebyGrains.Silo;
 /// order-free, so an entry applied twice or late is harmless.
 /// </summary>
 internal sealed partial class JournalDrainer(
-    AzureTableEventJournal journal,
+    IEventJournal journal,
     IGrainFactory grains,
     IClusterMembershipService membership,
     TimeProvider clock,
@@ -54,7 +55,7 @@ internal sealed partial class JournalDrainer(
                         .Where(m => m.Status is not (SiloStatus.Dead or SiloStatus.None))
                         .Select(m => m.SiloAddress.ToParsableString())
                         .ToHashSet(StringComparer.Ordinal);
-                    var stored = await journal.ReadWrittenBeforeAsync(now - Age, Page, e => Drains(e, journal.Silo, alive, now - Stale), stoppingToken);
+                    var stored = await journal.ReadWrittenBeforeAsync(now - Age, Page, e => Drains(e, journal.Writer, alive, now - Stale), stoppingToken);
                     read = stored.Count;
                     await ApplyAndRemoveAsync(stored, stoppingToken);
                 }
@@ -79,7 +80,7 @@ internal sealed partial class JournalDrainer(
     }
 
     /// <summary>Applies <paramref name="entries"/> (whole batches) to their rooms and removes the batches all of whose rooms took them.</summary>
-    private async Task ApplyAndRemoveAsync(List<JournalEntry> entries, CancellationToken stoppingToken)
+    private async Task ApplyAndRemoveAsync(IReadOnlyList<JournalEntry> entries, CancellationToken stoppingToken)
     {
         if (entries.Count == 0)
         {
@@ -92,7 +93,7 @@ internal sealed partial class JournalDrainer(
         {
             try
             {
-                await grains.GetGrain<IRoomGrain>(room.Key.ToString()).RecordJournaledAsync([.. room.Select(e => e.Event)]).WaitAsync(ApplyTimeout, token);
+                await grains.GetGrain<IRoomCallbacks>(room.Key.ToString()).CheckpointAsync([.. room.Select(e => e.Event)]).WaitAsync(ApplyTimeout, token);
             }
             catch (Exception e) when (!token.IsCancellationRequested)
             {
@@ -119,7 +120,7 @@ internal sealed partial class JournalDrainer(
     /// written before <paramref name="staleBefore"/>, whoever wrote it.
     /// </summary>
     internal static bool Drains(JournalEntry entry, string me, IReadOnlySet<string> alive, DateTimeOffset staleBefore) =>
-        entry.Silo is null || entry.Silo == me || !alive.Contains(entry.Silo) || entry.WrittenAt < staleBefore;
+        entry.Writer is null || entry.Writer == me || !alive.Contains(entry.Writer) || entry.WrittenAt < staleBefore;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Drained {Count} journal entries: their rooms hold them durably")]
     private partial void LogApplied(int count);

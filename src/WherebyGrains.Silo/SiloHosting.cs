@@ -8,6 +8,7 @@ using Orleans.Storage;
 using WherebyGrains.Api.Queries;
 using WherebyGrains.Api.Webhooks;
 using WherebyGrains.Grains;
+using WherebyGrains.Journal;
 using WherebyGrains.ServiceDefaults;
 
 namespace WherebyGrains.Silo;
@@ -49,14 +50,16 @@ public static class SiloHosting
             builder.Services.AddSingleton<JournalMetrics>();
             builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AzureTableEventJournal>(sp, sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString()));
             builder.Services.AddSingleton<IEventJournal>(sp => sp.GetRequiredService<AzureTableEventJournal>());
-            builder.Services.AddHostedService<JournalDrainer>();
             builder.Services.AddSingleton<IPersonRecords, AzureTablePersonRecords>();
             builder.Services.AddSingleton<IRoomNames, AzureTableRoomNames>();
         }
         else
         {
+            // The same journal and drainer as on Azure, in memory: one ingest path, whatever the storage.
+            builder.Services.AddSingleton<IEventJournal>(sp => new MemoryEventJournal(sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(), TimeProvider.System));
             builder.Services.AddSingleton<IPersonRecords, MemoryPersonRecords>();
         }
+        builder.Services.AddHostedService<JournalDrainer>();
         builder.Services.AddWebhookIngest();
         builder.Services.AddQueryApi();
         builder.Services.AddOpenApi();

@@ -22,7 +22,7 @@ public sealed class ArchiveRaceTests(HeldWritesFixture fixture) : IClassFixture<
             Session(WherebyEventTypes.SessionEnded, name, start.AddMinutes(41), "s1"),
         })
         {
-            await room.RecordAsync(e);
+            await fixture.IngestAsync(e);
         }
 
         // Seven hours on, a new activation archives s1: its record's write is held in flight.
@@ -33,8 +33,8 @@ public sealed class ArchiveRaceTests(HeldWritesFixture fixture) : IClassFixture<
         await fixture.Held.Arrived.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 
         // Meanwhile a late connection of s1 arrives (no session id: by its time) and is acknowledged by the room.
-        Assert.Equal(IngestOutcome.Accepted, await room.RecordAsync(Client(WherebyEventTypes.ClientJoined, name, start.AddMinutes(10), "pc", "carol-race")));
-        Assert.Equal(IngestOutcome.Accepted, await room.RecordAsync(Client(WherebyEventTypes.ClientLeft, name, start.AddMinutes(20), "pc", "carol-race")));
+        Assert.Equal(IngestOutcome.Accepted, await fixture.IngestAsync(Client(WherebyEventTypes.ClientJoined, name, start.AddMinutes(10), "pc", "carol-race")));
+        Assert.Equal(IngestOutcome.Accepted, await fixture.IngestAsync(Client(WherebyEventTypes.ClientLeft, name, start.AddMinutes(20), "pc", "carol-race")));
         fixture.Held.Release();
 
         // The room lets go of s1 only with the late events: they are in its archive, not left behind.

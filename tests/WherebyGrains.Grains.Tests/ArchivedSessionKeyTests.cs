@@ -18,12 +18,12 @@ public sealed class ArchivedSessionKeyTests(ClusterFixture fixture) : IClassFixt
         var room = Room(name);
         foreach (var e in events)
         {
-            Assert.Equal(IngestOutcome.Accepted, await room.RecordAsync(e));
+            Assert.Equal(IngestOutcome.Accepted, await fixture.IngestAsync(e));
         }
         fixture.Clock.SetUtcNow(start.AddHours(7));
         await fixture.Cluster.DeactivateAsync((Orleans.Runtime.IAddressable)room);
         // Alone and without a session id: no session of its own, just an activation and its maintenance.
-        await room.RecordAsync(Joined(name, start.AddHours(7), "next-1", "next-" + name));
+        await fixture.IngestAsync(Joined(name, start.AddHours(7), "next-1", "next-" + name));
 
         var held = await Eventually.Async(() => room.GetRecordedEventsAsync(), events => events.Count == 1);
         Assert.Equal("next-1", Assert.Single(held).ParticipantId);
@@ -52,8 +52,8 @@ public sealed class ArchivedSessionKeyTests(ClusterFixture fixture) : IClassFixt
         Assert.Equal(["pa", "pb"], (await room.GetParticipantsAsync(id)).Select(p => p.ParticipantId).Order(StringComparer.Ordinal));
 
         // A late connection of the archived session reaches the archive, which tells the room and the person.
-        Assert.Equal(IngestOutcome.Accepted, await room.RecordAsync(Joined(name, start.AddMinutes(10), "pc", "carol-hash", id)));
-        Assert.Equal(IngestOutcome.Accepted, await room.RecordAsync(Left(name, start.AddMinutes(20), "pc", "carol-hash", id)));
+        Assert.Equal(IngestOutcome.Accepted, await fixture.IngestAsync(Joined(name, start.AddMinutes(10), "pc", "carol-hash", id)));
+        Assert.Equal(IngestOutcome.Accepted, await fixture.IngestAsync(Left(name, start.AddMinutes(20), "pc", "carol-hash", id)));
         var updated = (await room.GetSessionsAsync()).Single(s => s.RoomSessionId == id);
         Assert.Equal((3, 70L), (updated.TotalUniqueParticipants, updated.TotalParticipantMinutes));
         Assert.Contains(await room.GetParticipantsAsync(id), p => p.ParticipantId == "pc" && p.RoomName == name);
@@ -88,8 +88,8 @@ public sealed class ArchivedSessionKeyTests(ClusterFixture fixture) : IClassFixt
         Assert.Equal((11L, 0L, 1, 0), (archived.TotalRecorderMinutes, archived.TotalStreamerMinutes, archived.TotalUniqueRecorders, archived.TotalUniqueStreamers));
 
         // A late streamer of the archived session: the archive recomputes, the room's copy follows.
-        await room.RecordAsync(Client(WherebyEventTypes.ClientJoined, name, start.AddMinutes(2), "str-1", null, "s1", "streamer"));
-        await room.RecordAsync(Client(WherebyEventTypes.ClientLeft, name, start.AddMinutes(7), "str-1", null, "s1", "streamer"));
+        await fixture.IngestAsync(Client(WherebyEventTypes.ClientJoined, name, start.AddMinutes(2), "str-1", null, "s1", "streamer"));
+        await fixture.IngestAsync(Client(WherebyEventTypes.ClientLeft, name, start.AddMinutes(7), "str-1", null, "s1", "streamer"));
         var updated = (await room.GetSessionsAsync()).Single(s => s.RoomSessionId == "s1");
         Assert.Equal((11L, 5L, 1, 1), (updated.TotalRecorderMinutes, updated.TotalStreamerMinutes, updated.TotalUniqueRecorders, updated.TotalUniqueStreamers));
         Assert.Equal(2, updated.TotalUniqueParticipants);

@@ -6,6 +6,7 @@ using Orleans.Storage;
 using Orleans.TestingHost;
 using WherebyGrains.Attendance;
 using WherebyGrains.Grains;
+using WherebyGrains.Journal;
 
 namespace WherebyGrains.Grains.Tests;
 
@@ -30,6 +31,22 @@ public class ClusterFixture : IAsyncLifetime
     public IGrainFactory Grains => Cluster.Client;
 
     public PersonKeys PersonKeys { get; } = new("test-person-key");
+
+    /// <summary>The journal the tests' events go to, as the front door's do.</summary>
+    public MemoryEventJournal Journal { get; } = new("grain-tests", TimeProvider.System);
+
+    private RoomIngest? _ingest;
+
+    /// <summary>Takes <paramref name="evt"/> of the test tenant the way the front door does (<see cref="RoomIngest"/>).</summary>
+    public Task<IngestOutcome> IngestAsync(WherebyEvent evt) => IngestAsync(Tenant, evt);
+
+    /// <summary>Takes <paramref name="evt"/> of <paramref name="tenantId"/> the way the front door does (<see cref="RoomIngest"/>).</summary>
+    public async Task<IngestOutcome> IngestAsync(string tenantId, WherebyEvent evt)
+    {
+        _ingest ??= new RoomIngest(Journal, Grains, TimeProvider.System);
+        // Generous: Orleans' own response timeout (30 s) bounds a call that never comes back.
+        return (await _ingest.IngestAsync(tenantId, evt, TimeSpan.FromSeconds(60), CancellationToken.None)).Outcome;
+    }
 
     public async ValueTask InitializeAsync()
     {

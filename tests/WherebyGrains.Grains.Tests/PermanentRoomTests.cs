@@ -43,7 +43,7 @@ public sealed class PermanentRoomTests(ClusterFixture fixture) : IClassFixture<C
             foreach (var visit in Day(day, morning))
             {
                 fixture.Clock.SetUtcNow(visit.Max(e => e.CreatedAt));
-                var outcomes = await Task.WhenAll(visit.Select(room.RecordAsync));
+                var outcomes = await Task.WhenAll(visit.Select(fixture.IngestAsync));
                 Assert.All(outcomes, o => Assert.Equal(IngestOutcome.Accepted, o));
             }
         }

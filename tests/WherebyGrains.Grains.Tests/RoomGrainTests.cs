@@ -20,9 +20,9 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
         const string name = "/inferred-end";
         var start = Now;
         var room = Room(name);
-        await room.RecordAsync(Joined(name, start, "pa", "alice-inf", "s1"));
-        await room.RecordAsync(Joined(name, start.AddMinutes(1), "pb", "bob-inf", "s1"));
-        await room.RecordAsync(Left(name, start.AddMinutes(30), "pb", "bob-inf", "s1"));
+        await fixture.IngestAsync(Joined(name, start, "pa", "alice-inf", "s1"));
+        await fixture.IngestAsync(Joined(name, start.AddMinutes(1), "pb", "bob-inf", "s1"));
+        await fixture.IngestAsync(Left(name, start.AddMinutes(30), "pb", "bob-inf", "s1"));
         fixture.Clock.SetUtcNow(start.AddMinutes(30.5));
 
         // Live: the person knows of the session already (one hand-off), its end is not known yet.
@@ -52,20 +52,20 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
         fixture.Clock.SetUtcNow(start.AddMinutes(40));
         var room = Room(name);
         // No session ids (2022-style): sessions are inferred. Bob's leave ends the first; his return starts a second.
-        await room.RecordAsync(Joined(name, start, "pa", "alice-merge"));
-        await room.RecordAsync(Joined(name, start, "pb1", "bob-merge"));
-        await room.RecordAsync(Left(name, start.AddMinutes(10), "pb1", "bob-merge"));
-        await room.RecordAsync(Joined(name, start.AddMinutes(20), "pb2", "bob-merge"));
-        await room.RecordAsync(Left(name, start.AddMinutes(30), "pb2", "bob-merge"));
-        await room.RecordAsync(Left(name, start.AddMinutes(30), "pa", "alice-merge"));
+        await fixture.IngestAsync(Joined(name, start, "pa", "alice-merge"));
+        await fixture.IngestAsync(Joined(name, start, "pb1", "bob-merge"));
+        await fixture.IngestAsync(Left(name, start.AddMinutes(10), "pb1", "bob-merge"));
+        await fixture.IngestAsync(Joined(name, start.AddMinutes(20), "pb2", "bob-merge"));
+        await fixture.IngestAsync(Left(name, start.AddMinutes(30), "pb2", "bob-merge"));
+        await fixture.IngestAsync(Left(name, start.AddMinutes(30), "pa", "alice-merge"));
         Assert.Equal(2, (await room.GetSessionsAsync()).Count);
         // Alice's one connection belongs to the first session; Bob has a connection in each.
         var before = await Eventually.Async(() => Person("bob-merge").GetAttendanceAsync(), rows => rows.Count == 2 && rows.All(r => r.SessionEndedAt is not null));
         Assert.Equal(2, before.Count(r => r.SessionEndedAt is not null));
 
         // Carol was there all along: the room never dropped below two, so there was one session.
-        await room.RecordAsync(Joined(name, start.AddMinutes(9), "pc", "carol-merge"));
-        await room.RecordAsync(Left(name, start.AddMinutes(21), "pc", "carol-merge"));
+        await fixture.IngestAsync(Joined(name, start.AddMinutes(9), "pc", "carol-merge"));
+        await fixture.IngestAsync(Left(name, start.AddMinutes(21), "pc", "carol-merge"));
 
         var session = Assert.Single(await room.GetSessionsAsync());
         foreach (var person in new[] { "alice-merge", "bob-merge" })
@@ -129,7 +129,7 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
             Session(WherebyEventTypes.SessionEnded, name, start.AddMinutes(35.5), null),
         })
         {
-            Assert.Equal(IngestOutcome.Accepted, await room.RecordAsync(e));
+            Assert.Equal(IngestOutcome.Accepted, await fixture.IngestAsync(tenant, e));
         }
 
         // Collected while idle; a query brings it back, and its maintenance runs at once and plans the next.
@@ -146,7 +146,7 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
 
         // Once she leaves, the morning goes to its archive.
         fixture.Clock.SetUtcNow(start.AddHours(7.5));
-        Assert.Equal(IngestOutcome.Accepted, await room.RecordAsync(Client(WherebyEventTypes.ClientLeft, name, start.AddHours(7.5), "host", "dr-holds", null, "host") with { NumClients = 0 }));
+        Assert.Equal(IngestOutcome.Accepted, await fixture.IngestAsync(tenant, Client(WherebyEventTypes.ClientLeft, name, start.AddHours(7.5), "host", "dr-holds", null, "host") with { NumClients = 0 }));
         fixture.Clock.SetUtcNow(start.AddHours(14));
         await fixture.Cluster.DeactivateAsync((Orleans.Runtime.IAddressable)room);
         await room.GetPresenceAsync();
@@ -172,12 +172,12 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
         };
         foreach (var e in early)
         {
-            await room.RecordAsync(e);
+            await fixture.IngestAsync(e);
         }
 
         fixture.Clock.SetUtcNow(start.AddHours(7));
         await fixture.Cluster.DeactivateAsync((Orleans.Runtime.IAddressable)room);
-        await room.RecordAsync(Joined(name, start.AddHours(7), "pd", "dan-arc", "s2"));
+        await fixture.IngestAsync(Joined(name, start.AddHours(7), "pd", "dan-arc", "s2"));
 
         // The room's own record keeps only what is live; s1 is listed from its archive.
         var held = await Eventually.Async(() => room.GetRecordedEventsAsync(), events => events.Count == 1);
@@ -185,10 +185,10 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
         Assert.Equal(2, (await room.GetSessionsAsync()).Single(s => s.RoomSessionId == "s1").TotalUniqueParticipants);
 
         // A late event for s1, hours after it closed, and a redelivery of an archived one.
-        Assert.Equal(IngestOutcome.Accepted, await room.RecordAsync(lateJoin));
-        Assert.Equal(IngestOutcome.Accepted, await room.RecordAsync(Left(name, start.AddMinutes(20), "pc", "carol-arc", "s1")));
-        Assert.Equal(IngestOutcome.Duplicate, await room.RecordAsync(early[1]));
-        Assert.Equal(IngestOutcome.Duplicate, await room.RecordAsync(lateJoin));
+        Assert.Equal(IngestOutcome.Accepted, await fixture.IngestAsync(lateJoin));
+        Assert.Equal(IngestOutcome.Accepted, await fixture.IngestAsync(Left(name, start.AddMinutes(20), "pc", "carol-arc", "s1")));
+        Assert.Equal(IngestOutcome.Duplicate, await fixture.IngestAsync(early[1]));
+        Assert.Equal(IngestOutcome.Duplicate, await fixture.IngestAsync(lateJoin));
 
         var s1 = (await room.GetSessionsAsync()).Single(s => s.RoomSessionId == "s1");
         Assert.Equal((3, 90 * 60.0), (s1.TotalUniqueParticipants, s1.TotalParticipantSeconds));
@@ -220,7 +220,7 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
         async Task<string> DeliverAsync(string name, Func<List<WherebyEvent>, IEnumerable<WherebyEvent>> order)
         {
             var room = Room(name);
-            await Task.WhenAll(order(Meeting(name)).Select(room.RecordAsync));
+            await Task.WhenAll(order(Meeting(name)).Select(fixture.IngestAsync));
             var sessions = await room.GetSessionsAsync();
             var participants = await room.GetParticipantsAsync(null);
             return System.Text.Json.JsonSerializer.Serialize(new { sessions, participants }).Replace(name, "ROOM");
@@ -264,7 +264,7 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
         var watch = System.Diagnostics.Stopwatch.StartNew();
         foreach (var chunk in shuffled.Chunk(200))
         {
-            var outcomes = await Task.WhenAll(chunk.Select(room.RecordAsync));
+            var outcomes = await Task.WhenAll(chunk.Select(fixture.IngestAsync));
             Assert.All(outcomes, o => Assert.Equal(IngestOutcome.Accepted, o));
         }
         TestContext.Current.SendDiagnosticMessage($"webinar: {events.Count} events recorded in {watch.ElapsedMilliseconds} ms");

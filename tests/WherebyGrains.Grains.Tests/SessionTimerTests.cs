@@ -15,10 +15,10 @@ public sealed class SessionTimerTests(RealClockClusterFixture fixture) : IClassF
         var person = fixture.Grains.GetGrain<IPersonGrain>(fixture.PersonKeys.For(ClusterFixture.Tenant, "alice-timer"));
         var start = DateTimeOffset.UtcNow.AddSeconds(-30);
 
-        await room.RecordAsync(Joined(name, start, "pa", "alice-timer", "t1"));
-        await room.RecordAsync(Joined(name, start, "pb", "bob-timer", "t1"));
+        await fixture.IngestAsync(Joined(name, start, "pa", "alice-timer", "t1"));
+        await fixture.IngestAsync(Joined(name, start, "pb", "bob-timer", "t1"));
         var left = DateTimeOffset.UtcNow;
-        await room.RecordAsync(Left(name, left, "pb", "bob-timer", "t1"));
+        await fixture.IngestAsync(Left(name, left, "pb", "bob-timer", "t1"));
 
         // Only the person grain is read: the room is left alone, so only its own timer can end the session.
         var rows = await Eventually.Async(() => person.GetAttendanceAsync(), r => r.Count == 1 && r[0].SessionEndedAt is not null, TimeSpan.FromSeconds(30));

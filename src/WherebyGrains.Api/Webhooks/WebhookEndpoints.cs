@@ -5,16 +5,18 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WherebyGrains.Api.Configuration;
 using WherebyGrains.Api.Tenants;
+using WherebyGrains.Journal;
 
 namespace WherebyGrains.Api.Webhooks;
 
 /// <summary>Registers and maps the webhook ingest endpoint.</summary>
 public static class WebhookEndpoints
 {
-    /// <summary>Adds what <see cref="MapWebhooks"/> needs: options, tenants, ingest.</summary>
+    /// <summary>Adds what <see cref="MapWebhooks"/> needs: options, tenants, ingest. The host registers the <see cref="IEventJournal"/>.</summary>
     public static IServiceCollection AddWebhookIngest(this IServiceCollection services)
     {
         services.AddWherebyGrainsTenants();
+        services.AddSingleton<RoomIngest>();
         services.AddSingleton<WebhookIngest>();
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<IngestGate>();

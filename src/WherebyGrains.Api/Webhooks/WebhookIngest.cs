@@ -7,26 +7,25 @@ using Microsoft.Extensions.Options;
 using WherebyGrains.Api.Configuration;
 using WherebyGrains.Api.Tenants;
 using WherebyGrains.Contracts;
+using WherebyGrains.Journal;
 
 namespace WherebyGrains.Api.Webhooks;
 
 /// <summary>
 /// The front door for Whereby's webhooks: tenant, content type, size, signature (over the raw
-/// bytes, before any parsing), then the event is parsed, handed to the room that owns it (which
-/// dedupes and holds it) and written to the journal (group commit). It answers 2xx only once the
-/// event is durable, and 503 (which Whereby retries) whenever it could not be made so; never 500,
-/// never 429. Every answer is counted, timed and
-/// traced with the event's id and type, never with its content.
+/// bytes, before any parsing), then the event is parsed and goes the one ingest path
+/// (<see cref="RoomIngest"/>: the journal, and its room). It answers 2xx only once the event is
+/// durable, and 503 (which Whereby retries) whenever it could not be made so; never 500, never
+/// 429. Every answer is counted, timed and traced with the event's id and type, never with its content.
 /// </summary>
 public sealed partial class WebhookIngest(
     TenantDirectory tenants,
-    IGrainFactory grains,
+    RoomIngest ingest,
     TimeProvider clock,
     IOptionsMonitor<WherebyGrainsOptions> options,
     IHostApplicationLifetime lifetime,
     IngestMetrics metrics,
     IngestGate gate,
-    IEnumerable<IEventJournal> journals,
     StorageOutageLog outage,
     ILogger<WebhookIngest> logger)
 {
@@ -141,66 +140,33 @@ public sealed partial class WebhookIngest(
 
     private async Task<Answer> RecordAsync(string tenantId, WherebyEvent evt, TimeSpan timeout, CancellationToken aborted)
     {
-        var started = clock.GetTimestamp();
-        var room = grains.GetGrain<IRoomGrain>(new RoomKey(tenantId, evt.RoomName).ToString());
-        // The journal write (shared with other events in flight) starts beside the room's hold:
-        // the answer waits for the slower of the two, not their sum.
-        var journaled = _journal?.AppendAsync(tenantId, evt, aborted);
-        ApplyOutcome? applied = null;
-        Exception? roomError = null;
+        Ingested ingested;
         try
         {
-            applied = await room.ApplyAsync(evt).WaitAsync(timeout, clock, aborted);
+            ingested = await ingest.IngestAsync(tenantId, evt, timeout, aborted);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            Observe(journaled);
             return ClientGone(tenantId, evt);
         }
         catch (Exception e)
         {
-            roomError = e;
+            return NotRecorded(e, tenantId, evt);
         }
-
-        if (journaled is null)
+        if (ingested.RoomError is { } roomError)
         {
-            // Memory storage: nothing outlives the process, and the room's hold is the acknowledgement.
-            return applied is { } held ? Held(tenantId, evt, held) : NotRecorded(roomError!, tenantId, evt);
+            // The type only: a silo that crashed makes every one of its rooms' webhooks take this path.
+            LogSpooled(tenantId, evt.Id, evt.Type, roomError.GetType().Name);
+            return new Answer(Json(AcceptedBody), IngestResult.Spooled, tenantId, evt.Type, roomError is TimeoutException ? "timeout" : "unreachable");
         }
-        try
-        {
-            var left = timeout - clock.GetElapsedTime(started);
-            await journaled.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, clock, aborted);
-        }
-        catch (Exception) when (applied is { Durable: true })
-        {
-            // A redelivery that the room's own record already holds: nothing more to make durable.
-        }
-        catch (Exception e)
-        {
-            if (applied is { New: true })
-            {
-                // Not acknowledged after all: the retry Whereby sends after our 503 is the new one.
-                _ = room.ReleaseAsync(evt.Id);
-            }
-            return e is OperationCanceledException && aborted.IsCancellationRequested ? ClientGone(tenantId, evt) : NotRecorded(e, tenantId, evt);
-        }
-        if (applied is { } outcome)
-        {
-            return Held(tenantId, evt, outcome);
-        }
-        // The room was unreachable (a silo crashed, the cluster has not moved it yet), but the
-        // event is in the journal: acknowledged, and the drainer applies it once the room is back.
-        // The type only: a silo that crashed makes every one of its rooms' webhooks take this path.
-        LogSpooled(tenantId, evt.Id, evt.Type, roomError!.GetType().Name);
-        return new Answer(Json(AcceptedBody), IngestResult.Spooled, tenantId, evt.Type, roomError is TimeoutException ? "timeout" : "unreachable");
+        return Held(tenantId, evt, ingested.Outcome);
     }
 
-    private Answer Held(string tenantId, WherebyEvent evt, ApplyOutcome outcome)
+    private Answer Held(string tenantId, WherebyEvent evt, IngestOutcome outcome)
     {
         outage.Succeeded();
-        LogRecorded(tenantId, evt.Id, evt.Type, outcome.New ? IngestOutcome.Accepted : IngestOutcome.Duplicate);
-        return outcome.New
+        LogRecorded(tenantId, evt.Id, evt.Type, outcome);
+        return outcome == IngestOutcome.Accepted
             ? new Answer(Json(AcceptedBody), IngestResult.Accepted, tenantId, evt.Type, null)
             : new Answer(Json(DuplicateBody), IngestResult.Duplicate, tenantId, evt.Type, null);
     }
@@ -217,12 +183,6 @@ public sealed partial class WebhookIngest(
     /// <summary>Whereby hung up (its 5 s are over): nobody reads this answer; its retry finds the event if it was kept.</summary>
     private static Answer ClientGone(string tenantId, WherebyEvent evt) =>
         Unavailable(tenantId, evt.Type, "client_gone", "The request was aborted before the event was recorded.");
-
-    /// <summary>A journal write nobody waits for any more must not fault unobserved.</summary>
-    private static void Observe(Task? task) =>
-        task?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-
-    private readonly IEventJournal? _journal = journals.FirstOrDefault();
 
     private static bool IsJson(string? contentType)
     {
