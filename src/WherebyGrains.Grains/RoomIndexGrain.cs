@@ -13,10 +13,8 @@ public sealed class RoomIndexState
 
 /// <summary>
 /// One bucket of a tenant's room index: fed once when a room first appears. With
-/// <see cref="IRoomNames"/> (Azure) names go there, one entity a room, and the bucket's own record
-/// holds only what releases before wrote into it (a record rewritten whole with every new room,
-/// which could not grow past an entity's 1 MB): a listing merges both. Without it (memory storage)
-/// the record holds them all.
+/// <see cref="IRoomNames"/> (Azure) names are entities there, one a room; without it (memory
+/// storage) the bucket's own record holds them.
 /// </summary>
 public sealed class RoomIndexGrain(
     [PersistentState("roomindex", StorageNames.Grains)] IPersistentState<RoomIndexState> state,
@@ -25,31 +23,28 @@ public sealed class RoomIndexGrain(
     /// <inheritdoc />
     public async Task AddAsync(string roomName)
     {
-        if (state.State.Rooms.Contains(roomName))
-        {
-            return;
-        }
         if (names is not null)
         {
             await names.AddAsync(this.GetPrimaryKeyString(), roomName);
             return;
         }
-        state.State.Rooms.Add(roomName);
-        await state.WriteStateAsync();
+        if (state.State.Rooms.Add(roomName))
+        {
+            await state.WriteStateAsync();
+        }
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<string>> ListAsync(string? after, int limit)
     {
+        if (names is not null)
+        {
+            return await names.ListAsync(this.GetPrimaryKeyString(), after, limit);
+        }
         var rooms = state.State.Rooms;
         IEnumerable<string> held = after is null || rooms.Count == 0
             ? rooms
             : string.CompareOrdinal(after, rooms.Max) >= 0 ? [] : rooms.GetViewBetween(after, rooms.Max!).Where(r => string.CompareOrdinal(r, after) > 0);
-        if (names is null)
-        {
-            return [.. held.Take(limit)];
-        }
-        var stored = await names.ListAsync(this.GetPrimaryKeyString(), after, limit);
-        return [.. held.Take(limit).Concat(stored).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(limit)];
+        return [.. held.Take(limit)];
     }
 }

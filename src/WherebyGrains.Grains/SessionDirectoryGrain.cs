@@ -1,9 +1,8 @@
-using Orleans.Runtime;
 using WherebyGrains.Contracts;
 
 namespace WherebyGrains.Grains;
 
-/// <summary>The durable record of one session directory entry (or of a bucket of the earlier layout).</summary>
+/// <summary>The durable record of one session directory entry.</summary>
 [GenerateSerializer, Alias("wg.SessionDirectoryState")]
 public sealed class SessionDirectoryState
 {
@@ -42,18 +41,6 @@ public sealed class SessionDirectoryGrain([PersistentState("sessiondirectory", S
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> FindAsync(string roomSessionId)
-    {
-        IReadOnlyList<string> rooms = state.State.Rooms.TryGetValue(roomSessionId, out var held) ? [.. held] : [];
-        // A session's entry (key "{tenantId}/s/{hash}") also answers for the rooms that registered
-        // the session in its bucket of the earlier layout; a bucket answers for itself.
-        var key = this.GetPrimaryKeyString();
-        var slash = key.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0 || !key.AsSpan(slash).StartsWith("/s/", StringComparison.Ordinal))
-        {
-            return rooms;
-        }
-        var earlier = await GrainFactory.GetGrain<ISessionDirectoryGrain>(ISessionDirectoryGrain.LegacyBucketKeyFor(key[..slash], roomSessionId)).FindAsync(roomSessionId);
-        return earlier.Count == 0 ? rooms : [.. rooms.Union(earlier, StringComparer.Ordinal)];
-    }
+    public Task<IReadOnlyList<string>> FindAsync(string roomSessionId) =>
+        Task.FromResult<IReadOnlyList<string>>(state.State.Rooms.TryGetValue(roomSessionId, out var held) ? [.. held] : []);
 }

@@ -57,15 +57,10 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     // long-running silo's memory flat (forgetting costs one idempotent upsert).
     private const int MaxRemembered = 1_000_000;
 
-    // Where person grains kept people's rows (PersonGrain's [PersistentState("person")]) before rooms wrote them here.
-    private const string PersonGrainType = "person";
-    private const string PersonGrainState = "person";
-
     private readonly CreatedTable _table;
     private readonly Serializer<AttendanceRow> _serializer;
     private readonly StorageWriteGate _gate;
     private readonly TimeProvider _clock;
-    private readonly IGrainStorage? _personGrains;
     private readonly ConcurrentDictionary<(string Partition, string Row), bool> _indexed = new();
     private readonly Channel<IndexEntry> _index = Channel.CreateUnbounded<IndexEntry>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> _indexWriter;
@@ -75,17 +70,12 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     /// <param name="serializer">Serializes the rows.</param>
     /// <param name="gate">Bounds the silo's storage writes.</param>
     /// <param name="clock">Times the gathering of index entries.</param>
-    /// <param name="personGrains">
-    /// The grain storage where person grains kept people's rows before rooms wrote them here
-    /// (releases up to the group-commit journal): still read, so that an upgrade keeps them.
-    /// </param>
-    public AzureTablePersonRecords(StorageOptions storage, Serializer<AttendanceRow> serializer, StorageWriteGate gate, TimeProvider clock, [FromKeyedServices(StorageNames.Grains)] IGrainStorage? personGrains)
+    public AzureTablePersonRecords(StorageOptions storage, Serializer<AttendanceRow> serializer, StorageWriteGate gate, TimeProvider clock)
     {
         _table = new CreatedTable(StorageClients.StateTables(storage).GetTableClient(Table));
         _serializer = serializer;
         _gate = gate;
         _clock = clock;
-        _personGrains = personGrains;
         _indexWriter = new Lazy<Task>(() => Task.Run(WriteIndexLoopAsync));
     }
 
@@ -135,34 +125,12 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
                 }
             }
         });
-        await AddFromPersonGrainAsync(personKey, rows);
         // Tombstones stay until here: they hide an older row of the same session held elsewhere.
         return [.. rows.Values.Where(r => !r.Withdrawn).Select(r => r.Row)];
     }
 
     /// <inheritdoc />
     public void Dispose() => _index.Writer.TryComplete();
-
-    /// <summary>
-    /// Rows a person grain wrote before rooms wrote here: a session's row is the one with the newer
-    /// revision (a room that hands off again after the upgrade writes here).
-    /// </summary>
-    private async Task AddFromPersonGrainAsync(string personKey, ConcurrentDictionary<(string Room, string Session), PersonSessionRow> rows)
-    {
-        if (_personGrains is null)
-        {
-            return;
-        }
-        var (_, person) = await PersonState.ReadAsync(_personGrains, PersonGrainState, GrainId.Create(PersonGrainType, personKey));
-        foreach (var held in person.Rows.Values)
-        {
-            var key = (held.Row.RoomName, held.Row.RoomSessionId);
-            if (!rows.TryGetValue(key, out var newer) || newer.Revision < held.Revision)
-            {
-                rows[key] = held;
-            }
-        }
-    }
 
     /// <summary>Queues the person's index entry for the room unless this silo wrote it already; completes once it is durable.</summary>
     private Task IndexAsync(string personKey, string room)

@@ -25,22 +25,4 @@ public sealed class SessionDirectoryTests(ClusterFixture fixture) : IClassFixtur
         Assert.Empty(await Entry("never-seen").FindAsync("never-seen"));
         Assert.NotEqual(ISessionDirectoryGrain.KeyFor(ClusterFixture.Tenant, "a"), ISessionDirectoryGrain.KeyFor(ClusterFixture.Tenant, "b"));
     }
-
-    [Fact]
-    public async Task Sessions_registered_in_the_earlier_bucket_layout_are_still_found_with_rooms_registered_since()
-    {
-        // What an earlier release wrote: the session in the bucket record its id hashed to, among others.
-        const string session = "inferred-1796032800000";
-        var bucket = fixture.Grains.GetGrain<ISessionDirectoryGrain>(ISessionDirectoryGrain.LegacyBucketKeyFor(ClusterFixture.Tenant, session));
-        var record = new SessionDirectoryState();
-        record.Rooms[session] = ["/before-the-upgrade"];
-        record.Rooms["another-session"] = ["/elsewhere"];
-        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
-        await storage.WriteStateAsync("sessiondirectory", ((IAddressable)bucket).GetGrainId(), new GrainState<SessionDirectoryState>(record));
-
-        Assert.Equal(["/before-the-upgrade"], await Entry(session).FindAsync(session));
-
-        await Entry(session).AddAsync("/after-the-upgrade", [session]);
-        Assert.Equal(["/after-the-upgrade", "/before-the-upgrade"], (await Entry(session).FindAsync(session)).Order(StringComparer.Ordinal));
-    }
 }

@@ -101,6 +101,31 @@ public sealed partial class DeployFilesTests
         }
     }
 
+    [Fact]
+    public void The_image_restores_with_every_project_the_hosts_reference()
+    {
+        // The restore layer copies project files one by one: a project missing there fails the image's build.
+        var dockerfile = File.ReadAllText(Deploy("docker", "Dockerfile"));
+        var src = Path.Combine(RepoPaths.Root, "src");
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        void Visit(string project)
+        {
+            if (!needed.Add(project))
+            {
+                return;
+            }
+            var csproj = File.ReadAllText(Path.Combine(src, project, project + ".csproj"));
+            foreach (Match reference in Regex.Matches(csproj, @"ProjectReference Include=""\.\.\\([^\\]+)\\"))
+            {
+                Visit(reference.Groups[1].Value);
+            }
+        }
+        Visit("WherebyGrains.Silo");
+        Visit("WherebyGrains.QueryHost");
+        Assert.Contains("WherebyGrains.Journal", needed);
+        Assert.All(needed, project => Assert.Contains($"COPY src/{project}/{project}.csproj src/{project}/", dockerfile));
+    }
+
     [GeneratedRegex(@"ENTRYPOINT \[""dotnet"", ""([^""]+)""\]")]
     private static partial Regex Entrypoint();
 }

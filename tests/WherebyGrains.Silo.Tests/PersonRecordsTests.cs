@@ -114,27 +114,6 @@ public sealed class PersonRecordsTests : AzuriteTest
         Assert.Equal("/tutorial-17", Assert.Single(await records.ReadAsync(Keys.For(SiloFactory.Tenant, "tutee-17-3"))).RoomName);
     }
 
-    [Fact]
-    public async Task Rows_a_person_grain_kept_before_rooms_wrote_here_are_still_read_and_a_newer_revision_wins()
-    {
-        // What releases before rooms wrote people's rows kept: the person grain's state in grain storage.
-        await using var silo = new SiloFactory(Azurite.ConnectionString);
-        var person = Keys.For(SiloFactory.Tenant, "erin");
-        var held = new PersonState();
-        held.Rows["/old\ns1"] = new PersonSessionRow(HandOff("erin", "/old", "s1", 7, attended: 300, ended: true).Row, 7);
-        held.Rows["/both\ns2"] = new PersonSessionRow(HandOff("erin", "/both", "s2", 3, attended: 100).Row, 3);
-        await silo.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains).WriteStateAsync("person", GrainId.Create("person", person), new GrainState<PersonState>(held));
-
-        // Those grains were PersonGrain, as the reader is now: the same grain type.
-        Assert.Equal("person", ((IAddressable)silo.Grains.GetGrain<IPersonGrain>(person)).GetGrainId().Type.ToString());
-
-        var records = silo.Services.GetRequiredService<IPersonRecords>();
-        await records.WriteAsync(SiloFactory.Tenant, "/both", [HandOff("erin", "/both", "s2", 4, attended: 900, ended: true)]);
-
-        Assert.Equal([("/both", 900.0), ("/old", 300.0)],
-            (await records.ReadAsync(person)).Select(r => (r.RoomName, r.AttendedSeconds)).OrderBy(r => r.RoomName, StringComparer.Ordinal));
-    }
-
     private async Task<List<TableEntity>> IndexEntriesAsync()
     {
         var table = new TableClient(Azurite.ConnectionString, AzureTablePersonRecords.Table);
@@ -150,8 +129,7 @@ public sealed class PersonRecordsTests : AzuriteTest
         new StorageOptions { ConnectionString = Azurite.ConnectionString },
         new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<AttendanceRow>>(),
         StorageWriteGate.Unbounded,
-        TimeProvider.System,
-        personGrains: null);
+        TimeProvider.System);
 
     private static PersonHandOff HandOff(string person, string room, string session, long revision, double attended, bool ended = false) =>
         new(Keys.For(SiloFactory.Tenant, person), new AttendanceRow

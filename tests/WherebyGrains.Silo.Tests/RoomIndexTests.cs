@@ -9,7 +9,7 @@ using WherebyGrains.ServiceDefaults;
 
 namespace WherebyGrains.Silo.Tests;
 
-/// <summary>The room index on Azure: an entity a room, in name order, and the bucket records of the earlier layout still listed.</summary>
+/// <summary>The room index on Azure: an entity a room, in name order.</summary>
 [Trait("Category", "Integration")]
 public sealed class RoomIndexTests : AzuriteTest
 {
@@ -38,36 +38,5 @@ public sealed class RoomIndexTests : AzuriteTest
         Assert.Equal(ordinary, listed.Where(r => r.Length <= 256));
         Assert.Equal(["/alpha-2", "/tab\there"], await names.ListAsync("acme/7", "/alpha", 2));
         Assert.Equal(["/other-bucket"], await names.ListAsync("acme/8", null, 10));
-    }
-
-    [Fact]
-    public async Task Rooms_a_bucket_record_held_before_are_listed_with_those_registered_since()
-    {
-        await using var silo = new SiloFactory(Azurite.ConnectionString);
-        var bucketKey = IRoomIndexGrain.KeyFor(SiloFactory.Tenant, "/before-the-upgrade");
-        var bucket = silo.Grains.GetGrain<IRoomIndexGrain>(bucketKey);
-        var held = new RoomIndexState();
-        held.Rooms.Add("/before-the-upgrade");
-        await silo.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains)
-            .WriteStateAsync("roomindex", ((IAddressable)bucket).GetGrainId(), new GrainState<RoomIndexState>(held));
-
-        // A room whose name hashes to the same bucket, registered now: an entity of its own.
-        var since = Enumerable.Range(0, 10_000).Select(i => $"/since-{i}").First(n => IRoomIndexGrain.KeyFor(SiloFactory.Tenant, n) == bucketKey);
-        await bucket.AddAsync(since);
-        await bucket.AddAsync("/before-the-upgrade");
-        await silo.Grains.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.KeyFor(SiloFactory.Tenant, "/elsewhere")).AddAsync("/elsewhere");
-
-        Assert.Equal(["/before-the-upgrade", since], await bucket.ListAsync(null, 10));
-        Assert.Equal([since], await bucket.ListAsync("/before-the-upgrade", 10));
-        var record = new GrainState<RoomIndexState>(new RoomIndexState());
-        await silo.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains).ReadStateAsync("roomindex", ((IAddressable)bucket).GetGrainId(), record);
-        // The old record is left as it was: new rooms do not rewrite it.
-        Assert.Equal(["/before-the-upgrade"], record.State!.Rooms);
-
-        using var response = await silo.Reader().GetAsync("/v1/insights/rooms?limit=100", TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var listing = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        Assert.Equal(new[] { "/before-the-upgrade", "/elsewhere", since }.Order(StringComparer.Ordinal),
-            listing.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("roomName").GetString()));
     }
 }
