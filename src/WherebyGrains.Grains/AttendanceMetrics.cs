@@ -46,7 +46,7 @@ public sealed class AttendanceMetrics
     public void Started(string tenantId) => _started.Add(1, new TagList { { Telemetry.TenantTag, tenantId } });
 
     /// <summary>A session ended: its duration, and each person's attended time.</summary>
-    public void Ended(string tenantId, Session session, long now)
+    private void Ended(string tenantId, Session session, long now)
     {
         var tenant = new TagList { { Telemetry.TenantTag, tenantId } };
         _ended.Add(1, new TagList { { Telemetry.TenantTag, tenantId }, { "wherebygrains.inferred", session.EndInferred } });
@@ -60,9 +60,25 @@ public sealed class AttendanceMetrics
     /// <summary>A room ran its maintenance: a few an hour per room, a rate far above that is a room that spins.</summary>
     public void Maintained(string tenantId) => _maintenance.Add(1, new TagList { { Telemetry.TenantTag, tenantId } });
 
-    /// <summary>Sets one active room's gauges.</summary>
-    public void Report(string roomKey, string tenantId, int liveSessions, int peoplePresent, int backlog) =>
-        _rooms[roomKey] = new RoomGauges(tenantId, liveSessions, peoplePresent, backlog);
+    /// <summary>
+    /// Sets one active room's gauges from what the rules gave, and counts each of its sessions' end
+    /// once (<paramref name="endedCounted"/> remembers which). True when it counted one: the room
+    /// then writes <paramref name="endedCounted"/>, so that a later activation does not count it again.
+    /// </summary>
+    public bool Report(string roomKey, string tenantId, RoomAttendance attendance, long now, ISet<string> endedCounted, int backlog)
+    {
+        var counted = false;
+        foreach (var session in attendance.Sessions.Where(s => s.EndedAt is not null && !endedCounted.Contains(s.RoomSessionId)))
+        {
+            endedCounted.Add(session.RoomSessionId);
+            Ended(tenantId, session, now);
+            counted = true;
+        }
+        var live = attendance.Sessions.Any(s => s.EndedAt is null) ? 1 : 0;
+        var present = attendance.Presence.Participants.Where(c => c.IsPerson).Select(c => c.PersonId).Distinct(StringComparer.Ordinal).Count();
+        _rooms[roomKey] = new RoomGauges(tenantId, live, present, backlog);
+        return counted;
+    }
 
     /// <summary>Drops a room that deactivated.</summary>
     public void Forget(string roomKey) => _rooms.TryRemove(roomKey, out _);
