@@ -3,7 +3,8 @@ namespace WherebyGrains.Contracts;
 /// <summary>
 /// One bucket of a tenant's room index, keyed <c>{tenantId}/{bucket}</c>. Rooms are spread over
 /// <see cref="Buckets"/> buckets by a hash of their name, so no single grain holds a large tenant's
-/// rooms; a listing merges the buckets' sorted slices.
+/// rooms; a listing merges the buckets' sorted slices. Rooms push their listings here
+/// (<see cref="RoomListing"/>), so that listing them activates none.
 /// </summary>
 [Alias("wg.IRoomIndexGrain")]
 public interface IRoomIndexGrain : IGrainWithStringKey
@@ -16,13 +17,13 @@ public interface IRoomIndexGrain : IGrainWithStringKey
 
     /// <summary>The bucket grain key for <paramref name="roomName"/>.</summary>
     static string KeyFor(string tenantId, string roomName) =>
-        BucketKey(tenantId, (int)(System.IO.Hashing.XxHash32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes(roomName)) % Buckets));
+        BucketKey(tenantId, StoredHash.Bucket(roomName, Buckets));
 
-    /// <summary>Adds a room (idempotent; writes only when it is new).</summary>
-    [Alias("Add")]
-    Task AddAsync(string roomName);
+    /// <summary>Lists a room, or replaces its listing (idempotent).</summary>
+    [Alias("Put")]
+    Task PutAsync(RoomListing listing);
 
-    /// <summary>Up to <paramref name="limit"/> room names after <paramref name="after"/>, ordinal ascending.</summary>
-    [Alias("List")]
-    Task<IReadOnlyList<string>> ListAsync(string? after, int limit);
+    /// <summary>Up to <paramref name="limit"/> rooms whose names follow <paramref name="after"/>, ordinal ascending.</summary>
+    [Alias("ListRooms")]
+    Task<IReadOnlyList<RoomListing>> ListAsync(string? after, int limit);
 }

@@ -10,7 +10,7 @@ public interface ISessionDirectoryGrain : IGrainWithStringKey
 {
     /// <summary>The grain key for <paramref name="roomSessionId"/>: a hash, as ids are the client's text.</summary>
     static string KeyFor(string tenantId, string roomSessionId) =>
-        $"{tenantId}/s/{System.Convert.ToHexStringLower(System.IO.Hashing.XxHash128.Hash(System.Text.Encoding.UTF8.GetBytes(roomSessionId)))}";
+        $"{tenantId}/s/{StoredHash.Hex(roomSessionId)}";
 
     /// <summary>Records that <paramref name="roomName"/> holds these sessions (idempotent).</summary>
     [Alias("Add")]

@@ -31,6 +31,9 @@ public sealed partial class AttendanceLedger
     /// </summary>
     private const int HandOffsAtOnce = 1000;
 
+    /// <summary>Settlings whose lag waits for their rows' delivery; past that (a long store outage) the lag is not reported.</summary>
+    private const int MaxLagging = 1000;
+
     private readonly LedgerState _state;
     private readonly Func<Task> _persist;
     private readonly IPersonRecords _records;
@@ -46,6 +49,10 @@ public sealed partial class AttendanceLedger
     private List<RoomEvent> _roomEvents = [];
     private (long Revision, long Now, RoomAttendance Result)? _cache;
     private readonly HashSet<PersonHandOff> _failed = [];
+    // When the events since the last settling were received, and, per settling whose rows still
+    // wait for delivery, its last hand-off with those times: for the cross-room views' lag.
+    private readonly List<DateTimeOffset> _unsettled = [];
+    private readonly Queue<(PersonHandOff Last, DateTimeOffset[] Received)> _lagging = new();
     private Task _delivery = Task.CompletedTask;
 
     /// <summary>Wraps <paramref name="state"/>, persisted by <paramref name="persist"/>.</summary>
@@ -197,6 +204,10 @@ public sealed partial class AttendanceLedger
     private long Add(WherebyEvent evt)
     {
         _state.Events.Add(evt);
+        if (evt.ReceivedAt != default)
+        {
+            _unsettled.Add(evt.ReceivedAt);
+        }
         if (AttendanceViews.ToRoomEvent(evt) is { } roomEvent)
         {
             _roomEvents.Add(roomEvent);
@@ -284,9 +295,51 @@ public sealed partial class AttendanceLedger
             _state.Outbox.AddRange(handOffs);
             Unwritten = true;
         }
+        TrackLag();
         LastSettled = (attendance, now);
         StartDelivery(retryFailed);
         return attendance;
+    }
+
+    /// <summary>
+    /// Reports the lag of the events this settling took: now if the people's rows already show them
+    /// (nothing waits in the outbox), else once the last hand-off waiting now is delivered.
+    /// </summary>
+    private void TrackLag()
+    {
+        if (_unsettled.Count == 0)
+        {
+            return;
+        }
+        DateTimeOffset[] received = [.. _unsettled];
+        _unsettled.Clear();
+        if (_state.Outbox.Count == 0)
+        {
+            ReportLag(received);
+        }
+        else if (_lagging.Count < MaxLagging)
+        {
+            _lagging.Enqueue((_state.Outbox[^1], received));
+        }
+    }
+
+    /// <summary>Reports the settlings whose last hand-off has left the outbox.</summary>
+    private void ReportDeliveredLag()
+    {
+        while (_lagging.TryPeek(out var waiting) && !_state.Outbox.Any(h => ReferenceEquals(h, waiting.Last)))
+        {
+            _lagging.Dequeue();
+            ReportLag(waiting.Received);
+        }
+    }
+
+    private void ReportLag(DateTimeOffset[] received)
+    {
+        var now = _clock.GetUtcNow();
+        foreach (var at in received)
+        {
+            _metrics.ViewLag(TenantId, now - at);
+        }
     }
 
     private Task WriteAsync()
@@ -309,6 +362,7 @@ public sealed partial class AttendanceLedger
                 var delivered = round.ToHashSet();
                 _state.Outbox.RemoveAll(delivered.Contains);
                 Unwritten = true;
+                ReportDeliveredLag();
             }
             catch (Exception e)
             {

@@ -8,7 +8,8 @@ namespace WherebyGrains.Grains;
 
 /// <summary>
 /// The grains' instruments on the <c>WherebyGrains</c> meter: events applied, sessions started
-/// and ended (inferred or not), rooms' maintenance passes, session durations and attended time, and gauges of the rooms live,
+/// and ended (inferred or not), rooms' maintenance passes, session durations and attended time, the
+/// cross-room views' lag, and gauges of the rooms live,
 /// people present and person hand-offs waiting, per tenant, over this silo's active rooms.
 /// </summary>
 public sealed class AttendanceMetrics
@@ -19,6 +20,7 @@ public sealed class AttendanceMetrics
     private readonly Counter<long> _maintenance;
     private readonly Histogram<double> _sessionDuration;
     private readonly Histogram<double> _attended;
+    private readonly Histogram<double> _viewLag;
     private readonly ConcurrentDictionary<string, RoomGauges> _rooms = new(StringComparer.Ordinal);
 
     /// <summary>Creates the instruments.</summary>
@@ -33,6 +35,9 @@ public sealed class AttendanceMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [60, 300, 900, 1800, 2700, 3600, 5400, 7200, 14400] });
         _attended = meter.CreateHistogram<double>("wherebygrains.attendance.attended", "s", "Attended time per person in ended sessions.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [60, 300, 900, 1800, 2700, 3600, 5400, 7200, 14400] });
+        _viewLag = meter.CreateHistogram<double>("wherebygrains.views.lag", "s",
+            "Time from a webhook's receipt until the cross-room views (people's rows) reflect it; the contract bounds its p99 at 2 s.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300] });
         meter.CreateObservableGauge("wherebygrains.rooms.live", () => Observe(r => r.LiveSessions), "{room}", "Rooms with a live session, on this silo.");
         meter.CreateObservableGauge("wherebygrains.people.present", () => Observe(r => r.PeoplePresent), "{person}", "People connected now, on this silo.");
         meter.CreateObservableGauge("wherebygrains.handoffs.backlog", () => Observe(r => r.Backlog), "{handoff}", "Person hand-offs waiting for delivery, on this silo.");
@@ -56,6 +61,9 @@ public sealed class AttendanceMetrics
             _attended.Record(person.AttendedMs / 1000.0, tenant);
         }
     }
+
+    /// <summary>An event received <paramref name="lag"/> ago is now in the people's rows.</summary>
+    public void ViewLag(string tenantId, TimeSpan lag) => _viewLag.Record(Math.Max(0, lag.TotalSeconds), new TagList { { Telemetry.TenantTag, tenantId } });
 
     /// <summary>A room ran its maintenance: a few an hour per room, a rate far above that is a room that spins.</summary>
     public void Maintained(string tenantId) => _maintenance.Add(1, new TagList { { Telemetry.TenantTag, tenantId } });

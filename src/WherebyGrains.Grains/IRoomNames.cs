@@ -1,15 +1,17 @@
+using WherebyGrains.Contracts;
+
 namespace WherebyGrains.Grains;
 
 /// <summary>
-/// Where the room index keeps its names when its buckets' own records do not (Azure: a table entity
-/// a room): each name written once, never rewritten with the others, read in ordinal order per
-/// bucket. Without it (memory storage) each bucket keeps its names in its grain record.
+/// Where the room index keeps its listings when its buckets' own records do not (Azure: a table
+/// entity a room): each written on its own, never rewritten with the others, read in ordinal order
+/// per bucket. Without it (memory storage) each bucket keeps its listings in its grain record.
 /// </summary>
 public interface IRoomNames
 {
-    /// <summary>Adds <paramref name="roomName"/> to the bucket <paramref name="bucketKey"/> (see <c>IRoomIndexGrain.BucketKey</c>); idempotent.</summary>
-    Task AddAsync(string bucketKey, string roomName);
+    /// <summary>Lists a room in the bucket <paramref name="bucketKey"/> (see <c>IRoomIndexGrain.BucketKey</c>), replacing its listing; idempotent.</summary>
+    Task PutAsync(string bucketKey, RoomListing listing);
 
-    /// <summary>Up to <paramref name="limit"/> names of the bucket after <paramref name="after"/>, ordinal ascending.</summary>
-    Task<IReadOnlyList<string>> ListAsync(string bucketKey, string? after, int limit);
+    /// <summary>Up to <paramref name="limit"/> rooms of the bucket whose names follow <paramref name="after"/>, ordinal ascending.</summary>
+    Task<IReadOnlyList<RoomListing>> ListAsync(string bucketKey, string? after, int limit);
 }

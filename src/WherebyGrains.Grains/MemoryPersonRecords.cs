@@ -20,5 +20,5 @@ public sealed class MemoryPersonRecords(IGrainFactory grains) : IPersonRecords
     public Task<IReadOnlyList<AttendanceRow>> ReadAsync(string personKey) =>
         grains.GetGrain<IPersonRowsGrain>(Shard(personKey)).ReadAsync(personKey);
 
-    private static long Shard(string personKey) => (long)(TextHash.Of(personKey) % Shards);
+    private static long Shard(string personKey) => (long)(StoredHash.Of(personKey) % Shards);
 }

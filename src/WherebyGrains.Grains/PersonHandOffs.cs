@@ -32,8 +32,8 @@ public static class PersonHandOffs
                 var row = AttendanceViews.Row(roomName, session, person, now);
                 // A live row changes every second: only its existence is handed off, the numbers come when it ends.
                 var fingerprint = session.EndedAt is null
-                    ? TextHash.Of($"live\n{session.RoomSessionId}\n{session.StartedAt}")
-                    : TextHash.Of($"{row.SessionStartedAt:O}\n{row.SessionEndedAt:O}\n{row.FirstJoinedAt:O}\n{row.LastLeftAt:O}\n{row.AttendedSeconds}\n{row.Connections}");
+                    ? StoredHash.Of($"live\n{session.RoomSessionId}\n{session.StartedAt}")
+                    : StoredHash.Of($"{row.SessionStartedAt:O}\n{row.SessionEndedAt:O}\n{row.FirstJoinedAt:O}\n{row.LastLeftAt:O}\n{row.AttendedSeconds}\n{row.Connections}");
                 var key = session.RoomSessionId + "\n" + person.PersonId;
                 current.Add(key);
                 if (handedOff.TryGetValue(key, out var last) && last == fingerprint)

@@ -14,7 +14,7 @@ internal sealed partial class RoomArchiver(
     RoomKey key,
     RoomState state,
     AttendanceLedger ledger,
-    RoomGrainOptions options,
+    SessionsOptions options,
     IGrainFactory grains,
     ILogger logger)
 {
@@ -38,7 +38,7 @@ internal sealed partial class RoomArchiver(
         {
             return null;
         }
-        if (state.ArchivedEventIds.ContainsKey(TextHash.Of(evt.Id)))
+        if (state.ArchivedEventIds.ContainsKey(StoredHash.Of(evt.Id)))
         {
             return IngestOutcome.Duplicate;
         }
@@ -80,7 +80,7 @@ internal sealed partial class RoomArchiver(
 
     /// <summary>
     /// Moves stretches of closed sessions (with everything between them) that ended
-    /// <see cref="RoomGrainOptions.ArchiveAfter"/> ago and have been quiet since, each to the record of its first session.
+    /// <see cref="SessionsOptions.ArchiveAfter"/> ago and have been quiet since, each to the record of its first session.
     /// </summary>
     private async Task ArchiveClosedSessionsAsync(long now, RoomAttendance attendance)
     {
@@ -119,13 +119,13 @@ internal sealed partial class RoomArchiver(
             {
                 state.Archived.Add(new ArchivedSession(
                     session.RoomSessionId, session.StartedAt, session.EndedAt!.Value, AttendanceViews.Session(key.RoomName, session, now),
-                    [.. session.People.Select(p => TextHash.Of(p.PersonId))], stretch.RoomSessionIds[0], stretch.After, stretch.Until));
+                    [.. session.People.Select(p => StoredHash.Of(p.PersonId))], stretch.RoomSessionIds[0], stretch.After, stretch.Until));
                 state.RegisteredSessions.Remove(session.RoomSessionId);
                 state.EndedCounted.Remove(session.RoomSessionId);
             }
             foreach (var id in ids)
             {
-                state.ArchivedEventIds[TextHash.Of(id)] = now;
+                state.ArchivedEventIds[StoredHash.Of(id)] = now;
             }
             ledger.Remove(ids, stretch.RoomSessionIds);
             await ledger.FlushAsync();
@@ -134,7 +134,7 @@ internal sealed partial class RoomArchiver(
     }
 
     /// <summary>
-    /// Moves archived sessions older than <see cref="RoomGrainOptions.ArchivedIndexRetention"/> from
+    /// Moves archived sessions older than <see cref="SessionsOptions.ArchivedIndexRetention"/> from
     /// the room's index to its monthly history records, keeping their totals and people here.
     /// </summary>
     private async Task MoveToHistoryAsync(long now)

@@ -21,7 +21,7 @@ namespace WherebyGrains.Grains;
 public sealed class RoomGrain(
     [PersistentState("room", StorageNames.Grains)] IPersistentState<RoomState> state,
     ITenantAttendanceSettings tenantSettings,
-    IOptions<RoomGrainOptions> options,
+    IOptions<SessionsOptions> options,
     PersonKeys personKeys,
     IPersonRecords records,
     [FromKeyedServices(AttendanceClock.Key)] TimeProvider clock,
@@ -50,7 +50,7 @@ public sealed class RoomGrain(
         _ledger = new AttendanceLedger(_key.TenantId, _key.RoomName, state.State, PersistAsync, tenantSettings.For(_key.TenantId), records, personKeys, clock, metrics, gate, logger);
         _archive = new RoomArchiver(_key, state.State, _ledger, settings, GrainFactory, logger);
         _writeBehind = new RoomWriteBehind(this, _key, _ledger, settings.WriteBehind, logger);
-        _registration = new RoomRegistration(_key, state.State, _ledger, _archive, GrainFactory, metrics, MarkUnwritten, logger);
+        _registration = new RoomRegistration(_key, state.State, _archive, GrainFactory, metrics, MarkUnwritten, logger);
         _schedule = new RoomSchedule(this, MaintainOnceAsync, clock);
         _settle = new SettleThrottle(this, runtimeClock, settings.SettleInterval, () => Settle());
         await _schedule.StartAsync(state.RecordExists);
@@ -102,7 +102,17 @@ public sealed class RoomGrain(
     }
 
     /// <inheritdoc />
-    public Task UpdateArchivedAsync(RoomSessionView summary) => _archive.Update(summary) ? _ledger.FlushAsync() : Task.CompletedTask;
+    public Task UpdateArchivedAsync(RoomSessionView summary)
+    {
+        if (!_archive.Update(summary))
+        {
+            return Task.CompletedTask;
+        }
+        // The room's totals changed: its listing too.
+        var now = _ledger.Now;
+        _registration.Start(_ledger.Compute(now), now);
+        return _ledger.FlushAsync();
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<WherebyEvent>> GetRecordedEventsAsync() =>
@@ -164,7 +174,7 @@ public sealed class RoomGrain(
         {
             _schedule.NoLaterThan(now + (long)dueIn.TotalMilliseconds);
         }
-        _registration.Start();
+        _registration.Start(attendance, now);
         ReportMetrics(attendance, now);
         return attendance;
     }

@@ -9,33 +9,38 @@ public sealed class RoomIndexState
 {
     /// <summary>The bucket's room names.</summary>
     [Id(0)] public SortedSet<string> Rooms { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The rooms' listings as they pushed them last (a name without one lists without totals).</summary>
+    [Id(1)] public Dictionary<string, RoomListing> Listings { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
-/// One bucket of a tenant's room index: fed once when a room first appears. With
-/// <see cref="IRoomNames"/> (Azure) names are entities there, one a room; without it (memory
-/// storage) the bucket's own record holds them.
+/// One bucket of a tenant's room index, fed by its rooms' listings. With <see cref="IRoomNames"/>
+/// (Azure) listings are entities there, one a room; without it (memory storage) the bucket's own
+/// record holds them.
 /// </summary>
 public sealed class RoomIndexGrain(
     [PersistentState("roomindex", StorageNames.Grains)] IPersistentState<RoomIndexState> state,
     IRoomNames? names = null) : Grain, IRoomIndexGrain
 {
     /// <inheritdoc />
-    public async Task AddAsync(string roomName)
+    public async Task PutAsync(RoomListing listing)
     {
         if (names is not null)
         {
-            await names.AddAsync(this.GetPrimaryKeyString(), roomName);
+            await names.PutAsync(this.GetPrimaryKeyString(), listing);
             return;
         }
-        if (state.State.Rooms.Add(roomName))
+        var added = state.State.Rooms.Add(listing.RoomName);
+        if (added || !state.State.Listings.TryGetValue(listing.RoomName, out var held) || held != listing)
         {
+            state.State.Listings[listing.RoomName] = listing;
             await state.WriteStateAsync();
         }
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> ListAsync(string? after, int limit)
+    public async Task<IReadOnlyList<RoomListing>> ListAsync(string? after, int limit)
     {
         if (names is not null)
         {
@@ -45,6 +50,6 @@ public sealed class RoomIndexGrain(
         IEnumerable<string> held = after is null || rooms.Count == 0
             ? rooms
             : string.CompareOrdinal(after, rooms.Max) >= 0 ? [] : rooms.GetViewBetween(after, rooms.Max!).Where(r => string.CompareOrdinal(r, after) > 0);
-        return [.. held.Take(limit)];
+        return [.. held.Take(limit).Select(name => state.State.Listings.GetValueOrDefault(name) ?? new RoomListing(name, null))];
     }
 }

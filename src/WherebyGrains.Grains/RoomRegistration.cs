@@ -1,18 +1,20 @@
 using Microsoft.Extensions.Logging;
+using WherebyGrains.Attendance;
 using WherebyGrains.Contracts;
 
 namespace WherebyGrains.Grains;
 
 /// <summary>
-/// Lists a room in its tenant's room index (once, when it first appears) and its sessions in the
-/// session directory (once each), and counts each session's start. After the acknowledgement,
-/// never in its way; what fails is retried with the next settling, and every step is idempotent.
-/// What it marks as done is written with the room's next write (<paramref name="changed"/>).
+/// Keeps a room's entries in its tenant's cross-room views: its listing in the room index (pushed
+/// when it changes, so that the rooms list activates no room) and its sessions in the session
+/// directory (once each, counting each session's start). After the acknowledgement, never in its
+/// way; one registration at a time, the latest listing last; what fails is retried with the next
+/// settling, and every step is idempotent. What it marks as done is written with the room's next
+/// write (<paramref name="changed"/>).
 /// </summary>
 internal sealed partial class RoomRegistration(
     RoomKey key,
     RoomState state,
-    AttendanceLedger ledger,
     RoomArchiver archive,
     IGrainFactory grains,
     AttendanceMetrics metrics,
@@ -20,10 +22,15 @@ internal sealed partial class RoomRegistration(
     ILogger logger)
 {
     private Task _registration = Task.CompletedTask;
+    private (RoomListing? Listing, string[] Sessions)? _next;
 
-    /// <summary>Registers what the last settling found, unless a registration is under way.</summary>
-    public void Start()
+    /// <summary>Registers what <paramref name="attendance"/> (as of <paramref name="now"/>, consistent with the room's state now) calls for.</summary>
+    public void Start(RoomAttendance attendance, long now)
     {
+        var listing = state.Events.Count == 0 && state.Archived.Count == 0 && state.HistoryMonths.Count == 0
+            ? null
+            : new RoomListing(key.RoomName, attendance.Sessions.Any(s => s.EndedAt is null) ? null : RoomViews.Summary(key.RoomName, state, attendance, now));
+        _next = (listing, [.. attendance.Sessions.Select(s => s.RoomSessionId)]);
         if (_registration.IsCompleted)
         {
             _registration = RegisterAsync();
@@ -32,33 +39,42 @@ internal sealed partial class RoomRegistration(
 
     private async Task RegisterAsync()
     {
-        try
+        // What a settling asked for while this ran goes next: the newest listing is never left unpushed.
+        while (_next is var (listing, sessions))
         {
-            if (!state.Indexed && state.Events.Count > 0)
+            _next = null;
+            try
             {
-                await grains.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.KeyFor(key.TenantId, key.RoomName)).AddAsync(key.RoomName);
-                state.Indexed = true;
-                changed();
-            }
-            var sessions = (ledger.LastSettled?.Attendance.Sessions ?? []).Select(s => s.RoomSessionId)
-                .Where(id => !state.RegisteredSessions.Contains(id) && !archive.IsArchived(id)).ToList();
-            foreach (var bucket in sessions.GroupBy(id => ISessionDirectoryGrain.KeyFor(key.TenantId, id)))
-            {
-                await grains.GetGrain<ISessionDirectoryGrain>(bucket.Key).AddAsync(key.RoomName, [.. bucket]);
-                foreach (var id in bucket)
+                if (listing is not null && listing != state.Listed)
                 {
-                    // Archived meanwhile (this ran on a computation from before): the room holds it no more.
-                    if (!archive.IsArchived(id) && state.RegisteredSessions.Add(id))
-                    {
-                        metrics.Started(key.TenantId);
-                        changed();
-                    }
+                    await grains.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.KeyFor(key.TenantId, key.RoomName)).PutAsync(listing);
+                    state.Listed = listing;
+                    changed();
                 }
+                await RegisterSessionsAsync(sessions);
+            }
+            catch (Exception e)
+            {
+                LogRegistrationFailed(e, key.TenantId, key.RoomName);
             }
         }
-        catch (Exception e)
+    }
+
+    private async Task RegisterSessionsAsync(string[] sessions)
+    {
+        var unregistered = sessions.Where(id => !state.RegisteredSessions.Contains(id) && !archive.IsArchived(id)).ToList();
+        foreach (var bucket in unregistered.GroupBy(id => ISessionDirectoryGrain.KeyFor(key.TenantId, id)))
         {
-            LogRegistrationFailed(e, key.TenantId, key.RoomName);
+            await grains.GetGrain<ISessionDirectoryGrain>(bucket.Key).AddAsync(key.RoomName, [.. bucket]);
+            foreach (var id in bucket)
+            {
+                // Archived meanwhile (this ran on a computation from before): the room holds it no more.
+                if (!archive.IsArchived(id) && state.RegisteredSessions.Add(id))
+                {
+                    metrics.Started(key.TenantId);
+                    changed();
+                }
+            }
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class RoomState : LedgerState
     /// </summary>
     [Id(1)] public Dictionary<ulong, long> ArchivedEventIds { get; set; } = [];
 
-    /// <summary>True once the tenant's room index lists this room.</summary>
+    /// <summary>Not read any more (<see cref="Listed"/> took its place); kept so that records written before read whole.</summary>
     [Id(2)] public bool Indexed { get; set; }
 
     /// <summary>Session ids of this room already in the tenant's session directory.</summary>
@@ -35,6 +35,9 @@ public sealed class RoomState : LedgerState
 
     /// <summary>Hashes of the people of what moved to history (distinct people: grows with people, not sessions).</summary>
     [Id(7)] public HashSet<ulong> HistoryPeople { get; set; } = [];
+
+    /// <summary>The listing the room last pushed to its index bucket: pushed again only when it changes.</summary>
+    [Id(8)] public RoomListing? Listed { get; set; }
 }
 
 /// <summary>Totals over a set of sessions, as the rooms list shows them.</summary>

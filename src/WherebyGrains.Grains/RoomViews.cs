@@ -31,7 +31,7 @@ internal static class RoomViews
             totals.Add(s);
         }
         var people = state.Archived.SelectMany(a => a.PersonHashes)
-            .Concat(attendance.Sessions.SelectMany(s => s.People).Select(p => TextHash.Of(p.PersonId)))
+            .Concat(attendance.Sessions.SelectMany(s => s.People).Select(p => StoredHash.Of(p.PersonId)))
             .Concat(state.HistoryPeople)
             .Distinct()
             .Count();

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.IO.Hashing;
 using System.Text;
 using System.Threading.Channels;
 using Azure.Data.Tables;
@@ -83,7 +82,7 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     public async Task WriteAsync(string tenantId, string roomName, IReadOnlyList<PersonHandOff> handOffs)
     {
         var table = await _table.GetAsync();
-        var room = Hash(roomName);
+        var room = StoredHash.Hex(roomName);
         var partition = RoomPartition(tenantId, room);
 
         // A transaction may touch a row once: the newest revision of each.
@@ -215,7 +214,7 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     private static string IndexPartition(string tenantId, string person) =>
         $"i_{tenantId}_{Convert.ToInt32(person[..1], 16) % IndexBuckets}";
 
-    private static string RowKey(string personKey, string roomSessionId) => $"{Split(personKey).Person}_{Hash(roomSessionId)}";
+    private static string RowKey(string personKey, string roomSessionId) => $"{Split(personKey).Person}_{StoredHash.Hex(roomSessionId)}";
 
     /// <summary>A person key is <c>{tenantId}/{hex}</c> (<see cref="PersonKeys"/>).</summary>
     private static (string TenantId, string Person) Split(string personKey)
@@ -223,8 +222,6 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
         var slash = personKey.IndexOf('/');
         return slash > 0 ? (personKey[..slash], personKey[(slash + 1)..]) : throw new ArgumentException("Not a person key.", nameof(personKey));
     }
-
-    private static string Hash(string text) => Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>An index entry waiting to be written; the silo remembers (partition, row) once it is.</summary>
     private sealed record IndexEntry(string Partition, string Row)

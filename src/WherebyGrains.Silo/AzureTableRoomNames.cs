@@ -1,6 +1,7 @@
-using System.IO.Hashing;
 using System.Text;
 using Azure.Data.Tables;
+using Orleans.Serialization;
+using WherebyGrains.Contracts;
 using WherebyGrains.Grains;
 using WherebyGrains.ServiceDefaults;
 
@@ -9,10 +10,11 @@ namespace WherebyGrains.Silo;
 /// <summary>
 /// The room index's names in an Azure Table: a partition a bucket (<c>{tenantId}_{bucket}</c>), an
 /// entity a room whose row key keeps the names' ordinal order (<see cref="RowKeyOf"/>), so that a
-/// bucket's next names after a cursor are one range query, and a new room is one upsert however
-/// many rooms the tenant has.
+/// bucket's next names after a cursor are one range query, and a room's listing is one upsert however
+/// many rooms the tenant has. The entity holds the name and, when the room is not live, its totals
+/// (<c>Summary</c>, Orleans' binary format).
 /// </summary>
-public sealed class AzureTableRoomNames(StorageOptions storage, StorageWriteGate gate) : IRoomNames
+public sealed class AzureTableRoomNames(StorageOptions storage, StorageWriteGate gate, Serializer<RoomSummary> serializer) : IRoomNames
 {
     /// <summary>The table.</summary>
     public const string Table = "WherebyGrainsRooms";
@@ -31,10 +33,14 @@ public sealed class AzureTableRoomNames(StorageOptions storage, StorageWriteGate
     private readonly CreatedTable _table = new(StorageClients.StateTables(storage).GetTableClient(Table));
 
     /// <inheritdoc />
-    public async Task AddAsync(string bucketKey, string roomName)
+    public async Task PutAsync(string bucketKey, RoomListing listing)
     {
         var table = await _table.GetAsync();
-        var entity = new TableEntity(PartitionOf(bucketKey), RowKeyOf(roomName)) { ["Name"] = roomName };
+        var entity = new TableEntity(PartitionOf(bucketKey), RowKeyOf(listing.RoomName)) { ["Name"] = listing.RoomName };
+        if (listing.Summary is { } summary)
+        {
+            entity["Summary"] = serializer.SerializeToArray(summary);
+        }
         using (await gate.EnterAsync())
         {
             await table.UpsertEntityAsync(entity, TableUpdateMode.Replace);
@@ -42,23 +48,24 @@ public sealed class AzureTableRoomNames(StorageOptions storage, StorageWriteGate
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> ListAsync(string bucketKey, string? after, int limit)
+    public async Task<IReadOnlyList<RoomListing>> ListAsync(string bucketKey, string? after, int limit)
     {
         var table = await _table.GetAsync();
         var partition = PartitionOf(bucketKey);
         var filter = after is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {partition}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {RowKeyOf(after)}");
-        var names = new List<string>(limit);
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: limit, select: ["Name"]))
+        var listings = new List<RoomListing>(limit);
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: limit, select: ["Name", "Summary"]))
         {
-            names.Add(entity.GetString("Name"));
-            if (names.Count == limit)
+            var summary = entity.GetBinary("Summary") is { } bytes ? serializer.Deserialize(bytes) : null;
+            listings.Add(new RoomListing(entity.GetString("Name"), summary));
+            if (listings.Count == limit)
             {
                 break;
             }
         }
-        return names;
+        return listings;
     }
 
     /// <summary>
@@ -77,7 +84,7 @@ public sealed class AzureTableRoomNames(StorageOptions storage, StorageWriteGate
         }
         return roomName.Length <= MaxUnits
             ? key.ToString()
-            : key.Append('\uFFFD').Append(Convert.ToHexStringLower(XxHash64.Hash(Encoding.UTF8.GetBytes(roomName)))).ToString();
+            : key.Append('\uFFFD').Append(StoredHash.ShortHex(roomName)).ToString();
     }
 
     // Bucket keys are "{tenantId}/{bucket}"; tenant ids are [a-z0-9-].

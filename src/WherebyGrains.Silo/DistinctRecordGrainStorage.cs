@@ -1,4 +1,3 @@
-using System.IO.Hashing;
 using System.Text;
 using Orleans.Storage;
 using WherebyGrains.Contracts;
@@ -43,7 +42,7 @@ internal sealed class DistinctRecordGrainStorage(IGrainStorage inner) : IGrainSt
 
     /// <summary>The state name the table storage is given for <paramref name="grainId"/>'s record.</summary>
     public static string StateNameOf(string stateName, GrainId grainId) =>
-        MaySharePartition(grainId) ? stateName + "~" + Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes(grainId.ToString()))) : stateName;
+        MaySharePartition(grainId) ? stateName + "~" + StoredHash.Hex(grainId.ToString()) : stateName;
 
     private static bool MaySharePartition(GrainId grainId)
     {

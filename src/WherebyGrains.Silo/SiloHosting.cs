@@ -64,7 +64,7 @@ public static class SiloHosting
         builder.Services.AddQueryApi();
         builder.Services.AddOpenApi();
         builder.Services.AddKeyedSingleton(AttendanceClock.Key, TimeProvider.System);
-        builder.Services.AddOptions<RoomGrainOptions>().BindConfiguration(RoomGrainOptions.Section);
+        builder.Services.AddOptions<SessionsOptions>().BindConfiguration(SessionsOptions.Section);
         builder.Services.AddSingleton<ITenantAttendanceSettings, TenantAttendanceSettings>();
         builder.Services.AddSingleton<AttendanceMetrics>();
         builder.Services.AddSingleton(new StorageWriteGate(storage.MaxConcurrentStateWrites >= 1

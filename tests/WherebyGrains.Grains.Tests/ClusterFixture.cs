@@ -62,7 +62,7 @@ public class ClusterFixture : IAsyncLifetime
             // Small, so that writes queue for it in tests too.
             silo.Services.AddSingleton(new StorageWriteGate(4));
             silo.Services.AddSingleton<IPersonRecords, MemoryPersonRecords>();
-            silo.Services.Configure<RoomGrainOptions>(o => o.ArchiveAfter = TimeSpan.FromHours(6));
+            silo.Services.Configure<SessionsOptions>(o => o.ArchiveAfter = TimeSpan.FromHours(6));
             Configure(silo);
         });
         Cluster = builder.Build();

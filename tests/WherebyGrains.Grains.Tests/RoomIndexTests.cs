@@ -2,26 +2,40 @@ using WherebyGrains.Contracts;
 
 namespace WherebyGrains.Grains.Tests;
 
-/// <summary>The room index with memory storage: each bucket keeps its names in its own record.</summary>
+/// <summary>The room index with memory storage: each bucket keeps its rooms' listings in its own record.</summary>
 [Trait("Category", "Cluster")]
 public sealed class RoomIndexTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
-    [Fact]
-    public async Task Rooms_are_listed_by_name_across_buckets_after_a_cursor()
+    private static RoomSummary Totals(string room, int sessions) => new()
     {
-        const string tenant = "index-test";
-        string[] rooms = ["/b", "/a", "/c", "/a", "/d/e"];
-        foreach (var room in rooms)
-        {
-            await fixture.Grains.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.KeyFor(tenant, room)).AddAsync(room);
-        }
+        RoomName = room, TotalSessions = sessions, TotalParticipantMinutes = 10 * sessions, TotalParticipantSeconds = 600 * sessions,
+        TotalUniqueParticipants = 2, PeakParticipants = 2, TotalRecorderMinutes = 0, TotalStreamerMinutes = 0, TotalUniqueRecorders = 0, TotalUniqueStreamers = 0,
+    };
 
-        async Task<List<string>> ListAsync(string? after, int limit) =>
-            [.. (await Task.WhenAll(Enumerable.Range(0, IRoomIndexGrain.Buckets).Select(b =>
-                fixture.Grains.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.BucketKey(tenant, b)).ListAsync(after, limit))))
-                .SelectMany(s => s).Order(StringComparer.Ordinal).Take(limit)];
+    [Fact]
+    public async Task A_bucket_lists_its_rooms_by_name_after_a_cursor_with_the_listing_each_pushed_last()
+    {
+        var bucket = fixture.Grains.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.BucketKey("index-test", 5));
+        await bucket.PutAsync(new RoomListing("/b", Totals("/b", 1)));
+        await bucket.PutAsync(new RoomListing("/a", null));
+        await bucket.PutAsync(new RoomListing("/d/e", Totals("/d/e", 3)));
+        await bucket.PutAsync(new RoomListing("/c", Totals("/c", 1)));
+        // A live room lists without totals; once its session ends, with them.
+        await bucket.PutAsync(new RoomListing("/a", Totals("/a", 2)));
+        await bucket.PutAsync(new RoomListing("/c", null));
 
-        Assert.Equal(["/a", "/b", "/c", "/d/e"], await ListAsync(null, 10));
-        Assert.Equal(["/c", "/d/e"], await ListAsync("/b", 2));
+        Assert.Equal(
+            [new RoomListing("/a", Totals("/a", 2)), new("/b", Totals("/b", 1)), new("/c", null), new("/d/e", Totals("/d/e", 3))],
+            await bucket.ListAsync(null, 10));
+        Assert.Equal([new RoomListing("/c", null), new("/d/e", Totals("/d/e", 3))], await bucket.ListAsync("/b", 2));
+        Assert.Empty(await bucket.ListAsync("/d/e", 10));
+    }
+
+    [Fact]
+    public void Rooms_spread_over_the_buckets_by_their_name()
+    {
+        var buckets = Enumerable.Range(0, 1000).Select(i => IRoomIndexGrain.KeyFor("acme", $"/room-{i}")).ToHashSet();
+        Assert.Equal(IRoomIndexGrain.Buckets, buckets.Count);
+        Assert.All(buckets, key => Assert.Matches(@"^acme/\d+$", key));
     }
 }

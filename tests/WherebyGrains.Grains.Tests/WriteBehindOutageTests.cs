@@ -59,7 +59,7 @@ public sealed class FailingWritesFixture : ClusterFixture
     protected override void Configure(ISiloBuilder silo)
     {
         AddInterceptedStorage(silo, _ => Failing ? Task.FromException(new IOException("storage is down (test)")) : Task.CompletedTask);
-        silo.Services.Configure<RoomGrainOptions>(o => o.WriteBehind = TimeSpan.FromMilliseconds(200));
+        silo.Services.Configure<SessionsOptions>(o => o.WriteBehind = TimeSpan.FromMilliseconds(200));
         silo.Services.AddLogging(logging => logging
             .AddProvider(new Capture(Logs))
             .AddFilter<Capture>("WherebyGrains", LogLevel.Debug));

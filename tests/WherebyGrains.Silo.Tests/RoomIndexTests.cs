@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
+using Orleans.Serialization;
 using Orleans.Storage;
 using WherebyGrains.Contracts;
 using WherebyGrains.Grains;
@@ -9,34 +10,58 @@ using WherebyGrains.ServiceDefaults;
 
 namespace WherebyGrains.Silo.Tests;
 
-/// <summary>The room index on Azure: an entity a room, in name order.</summary>
+/// <summary>The room index on Azure: an entity a room, in name order, with the totals its room pushed.</summary>
 [Trait("Category", "Integration")]
 public sealed class RoomIndexTests : AzuriteTest
 {
+    private AzureTableRoomNames NewNames() =>
+        new(new StorageOptions { ConnectionString = Azurite.ConnectionString }, StorageWriteGate.Unbounded,
+            new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<RoomSummary>>());
+
     [Fact]
     public async Task Names_of_any_characters_come_back_in_ordinal_order_page_by_page()
     {
-        var names = new AzureTableRoomNames(new StorageOptions { ConnectionString = Azurite.ConnectionString }, StorageWriteGate.Unbounded);
+        var names = NewNames();
         string[] rooms = ["/alpha", "/Zeta", "/a#b?c\\d", "/ü-room", "/😀", "/alpha-2", "/" + new string('x', 300) + "1", "/" + new string('x', 300) + "2", "/tab\there"];
         foreach (var room in rooms.Concat(rooms))
         {
-            await names.AddAsync("acme/7", room);
+            await names.PutAsync("acme/7", new RoomListing(room, null));
         }
-        await names.AddAsync("acme/8", "/other-bucket");
+        await names.PutAsync("acme/8", new RoomListing("/other-bucket", null));
 
         var listed = new List<string>();
         string? after = null;
         while (await names.ListAsync("acme/7", after, 2) is { Count: > 0 } page)
         {
-            listed.AddRange(page);
-            after = page[^1];
+            listed.AddRange(page.Select(l => l.RoomName));
+            after = page[^1].RoomName;
         }
         Assert.Equal(rooms.Length, listed.Count);
         Assert.Equal(rooms.ToHashSet(), listed.ToHashSet());
         // Names of up to 256 characters are in ordinal order; longer ones follow their shared prefix.
         var ordinary = rooms.Where(r => r.Length <= 256).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(ordinary, listed.Where(r => r.Length <= 256));
-        Assert.Equal(["/alpha-2", "/tab\there"], await names.ListAsync("acme/7", "/alpha", 2));
-        Assert.Equal(["/other-bucket"], await names.ListAsync("acme/8", null, 10));
+        Assert.Equal(["/alpha-2", "/tab\there"], (await names.ListAsync("acme/7", "/alpha", 2)).Select(l => l.RoomName));
+        Assert.Equal(["/other-bucket"], (await names.ListAsync("acme/8", null, 10)).Select(l => l.RoomName));
+    }
+
+    [Fact]
+    public async Task A_listing_keeps_the_totals_its_room_pushed_last_and_none_while_it_is_live()
+    {
+        var names = NewNames();
+        var totals = new RoomSummary
+        {
+            RoomName = "/pushed", FirstSessionStartedAt = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero), LastSessionStartedAt = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero),
+            TotalSessions = 1, TotalParticipantMinutes = 31, TotalParticipantSeconds = 1860, TotalUniqueParticipants = 2, PeakParticipants = 2,
+            TotalRecorderMinutes = 0, TotalStreamerMinutes = 0, TotalUniqueRecorders = 0, TotalUniqueStreamers = 0,
+        };
+
+        await names.PutAsync("acme/9", new RoomListing("/pushed", null));
+        Assert.Equal([new RoomListing("/pushed", null)], await names.ListAsync("acme/9", null, 10));
+        await names.PutAsync("acme/9", new RoomListing("/pushed", totals));
+        Assert.Equal([new RoomListing("/pushed", totals)], await names.ListAsync("acme/9", null, 10));
+        // A new session goes live: the listing drops the totals again (the list asks the room).
+        await names.PutAsync("acme/9", new RoomListing("/pushed", null));
+        Assert.Equal([new RoomListing("/pushed", null)], await names.ListAsync("acme/9", null, 10));
     }
 }

@@ -1,3 +1,4 @@
+using WherebyGrains.Contracts;
 using WherebyGrains.Attendance;
 
 namespace WherebyGrains.Api.Configuration;
@@ -15,7 +16,7 @@ public sealed class WherebyGrainsOptions
     public WebhookOptions Webhooks { get; set; } = new();
 
     /// <summary>Session settings.</summary>
-    public SessionOptions Sessions { get; set; } = new();
+    public SessionsOptions Sessions { get; set; } = new();
 
     /// <summary>Signed metadata settings.</summary>
     public MetadataOptions Metadata { get; set; } = new();
@@ -51,19 +52,6 @@ public sealed class QueryOptions
 
     /// <summary>Failed authentications all addresses together may make at once.</summary>
     public int FailedAuthBurst { get; set; } = 200;
-}
-
-/// <summary>The <c>WherebyGrains:Sessions</c> section (the rules' part).</summary>
-public sealed class SessionOptions
-{
-    /// <summary>How long a room must stay below 2 people before a session ends without Whereby's event.</summary>
-    public TimeSpan EndGrace { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>
-    /// How long a room may stay silent before the connections still open in it are taken as lost
-    /// (rule 3): a lost <c>left</c> must not keep someone present for ever. Must be positive.
-    /// </summary>
-    public TimeSpan AbandonAfter { get; set; } = TimeSpan.FromHours(12);
 }
 
 /// <summary>The <c>WherebyGrains:Metadata</c> section.</summary>

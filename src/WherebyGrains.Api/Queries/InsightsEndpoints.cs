@@ -36,8 +36,12 @@ public static class InsightsEndpoints
         // Each bucket returns its next names in order; merging them gives the tenant's next names.
         var slices = await Task.WhenAll(Enumerable.Range(0, IRoomIndexGrain.Buckets)
             .Select(b => grains.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.BucketKey(tenant, b)).ListAsync(afterName, size + 1)));
-        var (names, next) = QueryRequest.Slice(slices.SelectMany(s => s).Order(StringComparer.Ordinal), _ => true, size, n => Cursor.Encode("rooms", n));
-        var rows = await Task.WhenAll(names.Select(n => grains.GetGrain<IRoomGrain>(new RoomKey(tenant, n).ToString()).GetSummaryAsync()));
+        var (listings, next) = QueryRequest.Slice(slices.SelectMany(s => s).OrderBy(l => l.RoomName, StringComparer.Ordinal), _ => true, size, l => Cursor.Encode("rooms", l.RoomName));
+        // Rooms pushed their totals to the index: only a live one (in memory anyway) or one that has
+        // not pushed yet is asked. Listing rooms activates none that sleeps.
+        var rows = await Task.WhenAll(listings.Select(l => l.Summary is { } pushed
+            ? Task.FromResult(pushed)
+            : grains.GetGrain<IRoomGrain>(new RoomKey(tenant, l.RoomName).ToString()).GetSummaryAsync()));
         return QueryRequest.Page(http.Request, rows, next, QueryJsonContext.Default.ListResponseRoomSummary, QueryJsonContext.Default.RoomSummary);
     }
 

@@ -1,10 +1,22 @@
-namespace WherebyGrains.Grains;
+namespace WherebyGrains.Contracts;
 
-/// <summary>The <c>WherebyGrains:Sessions</c> settings the grains use beyond the rules' own.</summary>
-public sealed class RoomGrainOptions
+/// <summary>
+/// The <c>WherebyGrains:Sessions</c> section: the rules' settings every tenant shares, and how
+/// rooms keep their records (archiving, write-behind, settling).
+/// </summary>
+public sealed class SessionsOptions
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "WherebyGrains:Sessions";
+
+    /// <summary>How long a room must stay below 2 people before a session ends without Whereby's event.</summary>
+    public TimeSpan EndGrace { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a room may stay silent before the connections still open in it are taken as lost
+    /// (rule 3): a lost <c>left</c> must not keep someone present for ever. Must be positive.
+    /// </summary>
+    public TimeSpan AbandonAfter { get; set; } = TimeSpan.FromHours(12);
 
     /// <summary>
     /// How long after its end a session's events stay in the room's record before moving to
@@ -36,7 +48,7 @@ public sealed class RoomGrainOptions
     public TimeSpan SettleInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// How long events given with <c>ApplyAsync</c> (already durable in the journal) may wait
+    /// How long events a room holds (already durable in the journal) may wait
     /// before the room writes its record: every event of a room within this time shares one write.
     /// </summary>
     public TimeSpan WriteBehind { get; set; } = TimeSpan.FromSeconds(2);
