@@ -92,15 +92,16 @@ start_azurite() {
   say "Azurite is up on 127.0.0.1:$azurite_port-$((azurite_port + 2))"
 }
 
-# Build a host project unless told not to; prints the folder of its binaries.
+# Build a project (a host under src/, a tool under tools/) unless told not to; prints the folder of its binaries.
 build_project() {
-  local project=$1
+  local project=$1 dir="$root/src/$1"
+  [ -d "$dir" ] || dir="$root/tools/$1"
   if [ "${WHEREBY_SKIP_BUILD:-0}" != 1 ]; then
     say "building $project ($configuration) ..."
-    dotnet build "$root/src/$project/$project.csproj" -c "$configuration" --nologo -v quiet -clp:ErrorsOnly >&2 \
+    dotnet build "$dir/$project.csproj" -c "$configuration" --nologo -v quiet -clp:ErrorsOnly >&2 \
       || fail "the build of $project failed (see above)"
   fi
-  echo "$root/src/$project/bin/$configuration/net10.0"
+  echo "$dir/bin/$configuration/net10.0"
 }
 
 # Wait until a URL answers 200, while the process lives; a hung start-up is bounded.

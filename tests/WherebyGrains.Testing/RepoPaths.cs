@@ -13,9 +13,9 @@ public static class RepoPaths
     public static string BuildConfiguration { get; } =
         new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
-    /// <summary>A host's binary as the tests built it, e.g. <c>Binary("WherebyGrains.Silo", "WherebyGrains.Silo.dll")</c>.</summary>
+    /// <summary>A project's binary as the tests built it, e.g. <c>Binary("WherebyGrains.Silo", "WherebyGrains.Silo.dll")</c>: a host under <c>src/</c> or a tool under <c>tools/</c>.</summary>
     public static string Binary(string project, string file) =>
-        Path.Combine(Root, "src", project, "bin", BuildConfiguration, "net10.0", file);
+        Path.Combine(Root, Directory.Exists(Path.Combine(Root, "src", project)) ? "src" : "tools", project, "bin", BuildConfiguration, "net10.0", file);
 
     private static string FindRoot()
     {

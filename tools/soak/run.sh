@@ -3,12 +3,15 @@
 # asked; every minute the minute's events/s, p50/p99 and errors, and the silo's memory (RSS,
 # GC heap after the last collection), gen2 collections and thread pool threads. Writes the table
 # and a verdict (flat memory, no growth in answer time) to docs/soak.md.
-#   tools/soak/run.sh [minutes (60)] [events per second (100)]
+#   tools/soak/run.sh [minutes (60)] [events per second (100)] [meetings' start, hours ago (11: today)]
+# Today's meetings keep their rooms' archives hours away, as in production: rooms must sleep
+# meanwhile. WHEREBY_AZURITE_IN_MEMORY=1 keeps Azurite off the disk (its saves pause it).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../deploy/local/lib.sh"
 
 minutes="${1:-60}"
 rate="${2:-100}"
+hours_ago="${3:-11}"
 export WHEREBY_DATA_DIR="${WHEREBY_DATA_DIR:-$(mktemp -d)}"
 data="$WHEREBY_DATA_DIR"
 results="$data/soak-results.jsonl"
@@ -41,7 +44,7 @@ for minute in $(seq 1 "$minutes"); do
   # silo shows as a higher p99, never as a lower rate.
   timeout 300 dotnet "$sim_bin/wherebygrains-simulator.dll" load --url "http://127.0.0.1:$silo_port" --secret "$secret" \
     --path /webhooks/acme --shape meetings --events $((rate * 60)) --rate "$rate" --concurrency 64 \
-    --label "minute $minute" --results "$results" >/dev/null
+    --hours-ago "$hours_ago" --label "minute $minute" --results "$results" >/dev/null
   curl -s --max-time 10 "http://127.0.0.1:$silo_port/metrics" > "$data/scrape" || : > "$data/scrape"
   rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$silo_pid/status" 2>/dev/null || echo 0)
   azurite_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$azurite_pid/status" 2>/dev/null || echo 0)
@@ -74,8 +77,9 @@ verdict=$(awk -F'\t' -v n="$minutes" 'NR > 2 {
 {
   echo "# Soak"
   echo
-  echo "\`tools/soak/run.sh $minutes $rate\` on $(date -u +%Y-%m-%d): one durable silo on Azurite (both on this machine, $(nproc) cores),"
-  echo "the simulator's meetings at $rate events/s for $minutes minutes, each minute a new set of rooms."
+  echo "\`tools/soak/run.sh $minutes $rate $hours_ago\` on $(date -u +%Y-%m-%d): one durable silo on Azurite (both on this machine, $(nproc) cores$([ "${WHEREBY_AZURITE_IN_MEMORY:-}" = 1 ] && echo ", Azurite in memory")),"
+  echo "the simulator's meetings at $rate events/s for $minutes minutes, each minute a new set of rooms, the meetings of $hours_ago hours ago"
+  echo "(so their archives are hours away, as real ones: rooms must sleep meanwhile)."
   echo "Memory is the silo process's RSS and the GC heap after its last collection; gen2 is the count of"
   echo "gen2 collections so far; threads, the thread pool's; rooms in memory, room activations created"
   echo "less collected; Azurite's CPU is its share of one core over the minute (it is single-threaded:"

@@ -128,6 +128,9 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
         [CommandOption("--results <FILE>"), Description("Append the result as a JSON line here.")]
         public string? Results { get; init; }
 
+        [CommandOption("--hours-ago <HOURS>"), Description("With --shape meetings: the meetings start this many hours before now (at least 11: a meeting spans up to about 10 hours); default: yesterday at 08:00. Recent meetings keep their rooms' archives hours away, as real ones do.")]
+        public double? HoursAgo { get; init; }
+
         [CommandOption("--count-storage-requests <SECONDS>"), Description("Also count the server's storage requests per event (from its /metrics), including the work that follows for this many seconds after the last answer (write-behind, hand-offs, journal clean-up).")]
         public int? CountStorageRequests { get; init; }
     }
@@ -182,8 +185,10 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
             return Enumerable.Range(0, settings.Events).Select(i =>
                 WherebyPayloads.Client(settings.EventType, $"/load-{run}-{i % settings.Rooms}", now.AddMilliseconds(-i), $"p{i}", $"{run}-s{i % settings.Rooms}", "visitor", $"user-{i}", "Load Tester"));
         }
-        // Meetings of yesterday morning, as many as it takes, delivered in the order they happened.
-        var origin = new DateTimeOffset(now.AddDays(-1).UtcDateTime.Date.AddHours(8), TimeSpan.Zero);
+        // Meetings of yesterday morning (or of --hours-ago), as many as it takes, delivered in the order they happened.
+        var origin = settings.HoursAgo is { } hours
+            ? now.AddHours(-Math.Max(11, hours))
+            : new DateTimeOffset(now.AddDays(-1).UtcDateTime.Date.AddHours(8), TimeSpan.Zero);
         var events = new List<(long At, string Body)>();
         for (var seed = 1; events.Count < settings.Events; seed++)
         {
