@@ -1,27 +1,105 @@
 using WherebyGrains.Contracts;
+using WherebyGrains.Testing;
+using static WherebyGrains.Grains.Tests.Events;
 
 namespace WherebyGrains.Grains.Tests;
 
-/// <summary>The room index with memory storage: each bucket keeps its names in its own record.</summary>
+/// <summary>
+/// The room index as the service has it with memory storage: <see cref="IRoomIndexGrain.KeyFor"/>
+/// names a room's bucket, and the real <c>RoomIndexGrain</c> on the test cluster keeps that
+/// bucket's names in its own record, listing them in ordinal order after a cursor.
+/// </summary>
 [Trait("Category", "Cluster")]
 public sealed class RoomIndexTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
-    [Fact]
-    public async Task Rooms_are_listed_by_name_across_buckets_after_a_cursor()
+    private IRoomIndexGrain Bucket(string tenant, int bucket) => fixture.Grains.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.BucketKey(tenant, bucket));
+
+    [Theory]
+    // XXH32 (seed 0) of the name's UTF-8 bytes, modulo 64, worked out apart from the service (a
+    // reference implementation checked against XXH32's published vectors). A room's bucket is where
+    // its name is stored: changing the function would lose every name registered before.
+    [InlineData("/a", 9)]
+    [InlineData("/b", 32)]
+    [InlineData("/c", 40)]
+    [InlineData("/d/e", 0)]
+    [InlineData("/room-4", 63)]
+    [InlineData("/r6y7hw", 31)]
+    [InlineData("/😀", 45)]
+    [InlineData("/a#b?c\\d", 43)]
+    public void A_rooms_bucket_is_the_xxhash32_of_its_name_modulo_64(string roomName, int bucket)
     {
-        const string tenant = "index-test";
-        string[] rooms = ["/b", "/a", "/c", "/a", "/d/e"];
+        Assert.Equal($"acme/{bucket}", IRoomIndexGrain.KeyFor("acme", roomName));
+        Assert.Equal($"globex/{bucket}", IRoomIndexGrain.KeyFor("globex", roomName));
+        Assert.Equal(IRoomIndexGrain.BucketKey("acme", bucket), IRoomIndexGrain.KeyFor("acme", roomName));
+    }
+
+    [Fact]
+    public async Task Each_room_is_listed_once_by_the_bucket_its_key_names_and_by_no_other()
+    {
+        const string tenant = "index-spread";
+        string[] rooms = ["/b", "/a", "/c", "/a", "/d/e", "/room-4", "/c"];
         foreach (var room in rooms)
         {
             await fixture.Grains.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.KeyFor(tenant, room)).AddAsync(room);
         }
 
-        async Task<List<string>> ListAsync(string? after, int limit) =>
-            [.. (await Task.WhenAll(Enumerable.Range(0, IRoomIndexGrain.Buckets).Select(b =>
-                fixture.Grains.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.BucketKey(tenant, b)).ListAsync(after, limit))))
-                .SelectMany(s => s).Order(StringComparer.Ordinal).Take(limit)];
+        var listed = new Dictionary<int, IReadOnlyList<string>>();
+        for (var b = 0; b < IRoomIndexGrain.Buckets; b++)
+        {
+            listed[b] = await Bucket(tenant, b).ListAsync(null, 100);
+        }
 
-        Assert.Equal(["/a", "/b", "/c", "/d/e"], await ListAsync(null, 10));
-        Assert.Equal(["/c", "/d/e"], await ListAsync("/b", 2));
+        // By hand (the theory above): /d/e in 0, /a in 9, /b in 32, /c in 40, /room-4 in 63; the rest empty.
+        Assert.Equal(["/d/e"], listed[0]);
+        Assert.Equal(["/a"], listed[9]);
+        Assert.Equal(["/b"], listed[32]);
+        Assert.Equal(["/c"], listed[40]);
+        Assert.Equal(["/room-4"], listed[63]);
+        Assert.All(listed.Where(l => l.Key is not (0 or 9 or 32 or 40 or 63)), l => Assert.Empty(l.Value));
+    }
+
+    [Fact]
+    public async Task A_bucket_lists_its_names_in_ordinal_order_after_the_cursor_up_to_the_limit_and_keeps_them_in_its_record()
+    {
+        const string tenant = "index-order";
+        // Names that share bucket 7 (XXH32 worked out apart, as above), added out of order and twice.
+        string[] names = ["/R24", "/r51/x", "/r59/x", "/r61/x", "/R73", "/r94/x", "/R130", "/m"];
+        Assert.All(names, n => Assert.Equal($"{tenant}/7", IRoomIndexGrain.KeyFor(tenant, n)));
+        var bucket = Bucket(tenant, 7);
+        foreach (var name in Enumerable.Reverse(names).Concat(names))
+        {
+            await bucket.AddAsync(name);
+        }
+
+        // Ordinal: upper case before lower, digits by character, a name after its prefix.
+        Assert.Equal(["/R130", "/R24", "/R73", "/m", "/r51/x", "/r59/x", "/r61/x", "/r94/x"], await bucket.ListAsync(null, 100));
+        Assert.Equal(["/R130", "/R24"], await bucket.ListAsync(null, 2));
+        Assert.Equal(["/R73", "/m"], await bucket.ListAsync("/R24", 2));
+        // The cursor need not be a name the bucket holds: what sorts after it, strictly.
+        Assert.Equal(["/r51/x", "/r59/x", "/r61/x", "/r94/x"], await bucket.ListAsync("/m\0", 100));
+        Assert.Equal(["/r51/x", "/r59/x", "/r61/x", "/r94/x"], await bucket.ListAsync("/r", 100));
+        Assert.Empty(await bucket.ListAsync("/r94/x", 100));
+        Assert.Empty(await bucket.ListAsync("\uffff", 100));
+        Assert.Equal(8, (await bucket.ListAsync("", 100)).Count);
+
+        // Kept in the bucket's own record: a new activation lists the same.
+        await fixture.Cluster.DeactivateAsync((Orleans.Runtime.IAddressable)bucket);
+        Assert.Equal(["/R130", "/R24", "/R73", "/m", "/r51/x", "/r59/x", "/r61/x", "/r94/x"], await bucket.ListAsync(null, 100));
+    }
+
+    [Fact]
+    public async Task A_room_registers_itself_in_its_bucket_after_its_first_event()
+    {
+        const string tenant = "index-room";
+        const string name = "/registers-itself";
+        var room = fixture.Grains.GetGrain<IRoomGrain>(new RoomKey(tenant, name).ToString());
+        Assert.Empty(await fixture.Grains.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.KeyFor(tenant, name)).ListAsync(null, 100));
+
+        Assert.Equal(IngestOutcome.Accepted, await room.RecordAsync(Joined(name, fixture.Clock.GetUtcNow(), "p1", "someone-index")));
+
+        var listed = await Eventually.Async(
+            () => fixture.Grains.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.KeyFor(tenant, name)).ListAsync(null, 100),
+            rooms => rooms.Count > 0);
+        Assert.Equal([name], listed);
     }
 }
