@@ -126,11 +126,13 @@ public sealed class RoomTimelineProperties
             Assert.Equal(expected.Connections[i].Sessions, actualConnections[i].Sessions);
         }
 
-        // Presence: who is connected (a stayer between sessions too), who knocks, the live session.
+        // Presence: who is connected (a stayer between sessions too), how many the room counts (unseen
+        // connections included), who knocks, the live session.
         var presence = actual.Presence;
         Assert.Equal(expected.Presence.ParticipantIds, presence.Participants.Select(p => p.ParticipantId).Order(StringComparer.Ordinal));
         Assert.Equal(expected.Presence.Waiting, presence.Waiting.Select(k => k.ParticipantId).Order(StringComparer.Ordinal));
         Assert.Equal(expected.Presence.CurrentSessionId, presence.CurrentSession?.RoomSessionId);
+        Assert.Equal(expected.Presence.NumClients, presence.NumClients);
         if (expected.Presence.NumClientsByRoleName is { } byRole)
         {
             Assert.Equal(byRole.OrderBy(p => p.Key, StringComparer.Ordinal), presence.NumClientsByRoleName.OrderBy(p => p.Key, StringComparer.Ordinal));

@@ -89,6 +89,12 @@ public sealed class ClusterFailoverTests
         });
         storage.Fault = ProxyFault.None;
 
+        // The victim really went: a signal that missed (a wrong pid, a failed kill) would leave nothing
+        // to fail over, and every number below would hold anyway. cluster.sh reports each silo that exits.
+        await Eventually.Async(
+            () => Task.FromResult(cluster.Output.Contains($"silo 2 (pid {victim}) exited", StringComparison.Ordinal)),
+            exited => exited,
+            TimeSpan.FromSeconds(90));
         Assert.True(failed.IsEmpty, $"{failed.Count} deliveries failed after Whereby's retries: {string.Join("\n", failed.Take(5))}\n{cluster.Output}\n{cluster.LogTails()}");
         TestContext.Current.TestOutputHelper?.WriteLine($"signal {signal}: {deliveries.Count} deliveries, answers {string.Join(", ", answered.Select(a => $"{a.Key}×{a.Value}"))}");
 

@@ -25,6 +25,13 @@ public sealed class FuzzTests(MemorySiloFixture fixture) : IClassFixture<MemoryS
             await File.WriteAllTextAsync(path, report + "\n", TestContext.Current.CancellationToken);
         }
         Assert.True(report.Cases >= Math.Min(cases, 1000), $"only {report.Cases} cases ran");
+        // Every invariant had cases to hold for: webhooks acknowledged (the room must hold them) and
+        // refused (it must not; a 400 is a problem), queries answered and refused. Generation that
+        // only made one kind (all signatures wrong, say) would find nothing and prove nothing.
+        foreach (var kind in new[] { "webhook 200", "webhook 400", "webhook 401", "query 200", "query 400" })
+        {
+            Assert.True(report.Statuses.GetValueOrDefault(kind) > 0, $"no case answered {kind}: {report}");
+        }
         Assert.True(report.Findings.Count == 0, report.ToString());
     }
 

@@ -18,17 +18,43 @@ public sealed class QueryScaleTests : AzuriteTest
             ["WherebyGrains:Query:PermitsPerSecond"] = "1",
             ["WherebyGrains:Query:Burst"] = "1",
         });
-        using var reader = new HttpClient(new RetryAfterHandler(TimeProvider.System, silo.Server.CreateHandler())) { BaseAddress = silo.Server.BaseAddress };
+        // What the server answered the handler, refusals included (the client sees only the last answer).
+        var answered = new Refusals(silo.Server.CreateHandler());
+        using var reader = new HttpClient(new RetryAfterHandler(TimeProvider.System, answered)) { BaseAddress = silo.Server.BaseAddress };
         reader.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", SiloFactory.ApiKey);
 
         // Three reads against a budget of one a second: the second and third are refused at first.
         var statuses = new List<int>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < 3; i++)
         {
             statuses.Add((int)(await reader.GetAsync("/v1/insights/rooms", TestContext.Current.CancellationToken)).StatusCode);
         }
 
         Assert.Equal([200, 200, 200], statuses);
+        // Refused, and waited out: without a 429 there was nothing for the reader to wait out. (The
+        // third may find the budget refilled on a slow machine.)
+        Assert.InRange(answered.Count, 1, 2);
+        Assert.True(clock.Elapsed >= answered.RetryAfter, $"{clock.Elapsed} for {answered.Count} refusals asking {answered.RetryAfter} in all");
+    }
+
+    /// <summary>Counts the 429s a handler's requests were answered, and the Retry-After they asked.</summary>
+    private sealed class Refusals(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        public int Count { get; private set; }
+
+        public TimeSpan RetryAfter { get; private set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+            {
+                Count++;
+                RetryAfter += response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+            }
+            return response;
+        }
     }
 
     [Fact]

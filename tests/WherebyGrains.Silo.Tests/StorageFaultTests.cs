@@ -25,7 +25,8 @@ public sealed class StorageFaultTests : AzuriteTest
         await using var proxy = FaultyProxy.Start(Azurite.TablePort);
         proxy.Delay = TimeSpan.FromMilliseconds(1500);
         var throughProxy = Azurite.ConnectionString.Replace($":{Azurite.TablePort}/", $":{proxy.Port}/", StringComparison.Ordinal);
-        await RunThroughFaultAsync(throughProxy, on => proxy.Fault = on ? fault : ProxyFault.None, expectUnavailable: fault != ProxyFault.Slow);
+        await RunThroughFaultAsync(throughProxy, on => proxy.Fault = on ? fault : ProxyFault.None, expectUnavailable: fault != ProxyFault.Slow,
+            expectSlowerThan: fault == ProxyFault.Slow ? proxy.Delay : null);
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public sealed class StorageFaultTests : AzuriteTest
     /// after; then every answer checked and every acknowledged event looked for in a silo started
     /// afresh on the same storage (no proxy).
     /// </summary>
-    private async Task RunThroughFaultAsync(string connectionString, Action<bool> fault, bool expectUnavailable)
+    private async Task RunThroughFaultAsync(string connectionString, Action<bool> fault, bool expectUnavailable, TimeSpan? expectSlowerThan = null)
     {
         var acknowledged = new List<(string Room, string Id)>();
         var answers = new List<(int Status, TimeSpan Took)>();
@@ -109,6 +110,11 @@ public sealed class StorageFaultTests : AzuriteTest
         {
             // The fault reached the silo: storage that is hung or gone makes ingest answer 503.
             Assert.Contains(answers, a => a.Status == 503);
+        }
+        if (expectSlowerThan is { } slow)
+        {
+            // The fault reached the silo: storage that is slow makes some answers wait for it.
+            Assert.True(answers.Any(a => a.Took >= slow), $"no answer took {slow} or more: storage was never slow for the silo");
         }
 
         await using var restarted = new SiloFactory(Azurite.ConnectionString);
