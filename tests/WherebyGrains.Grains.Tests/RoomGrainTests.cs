@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using WherebyGrains.Contracts;
 using WherebyGrains.Testing;
 using static WherebyGrains.Grains.Tests.Events;
@@ -100,26 +99,7 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
         const string name = "/stayer-holds";
         var start = Now;
         var room = fixture.Grains.GetGrain<IRoomGrain>(new RoomKey(tenant, name).ToString());
-        var passes = 0L;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Name == "wherebygrains.rooms.maintenance")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag is { Key: Telemetry.TenantTag, Value: tenant })
-                {
-                    Interlocked.Add(ref passes, value);
-                }
-            }
-        });
-        listener.Start();
+        using var passes = new TenantMeasurements<long>("wherebygrains.rooms.maintenance", tenant);
         foreach (var e in new[]
         {
             Client(WherebyEventTypes.ClientJoined, name, start, "host", "dr-holds", null, "host") with { NumClients = 1 },
@@ -136,11 +116,11 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
         fixture.Clock.SetUtcNow(start.AddHours(7));
         await fixture.Cluster.DeactivateAsync((Orleans.Runtime.IAddressable)room);
         Assert.Equal(1, (await room.GetPresenceAsync()).NumClients);
-        await Eventually.Async(() => Task.FromResult(Interlocked.Read(ref passes)), n => n >= 1);
+        await Eventually.Async(() => Task.FromResult(passes.Values.Sum()), n => n >= 1);
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
 
         // One pass, two at most (a timer set before the deactivation's): not one per millisecond.
-        var counted = Interlocked.Read(ref passes);
+        var counted = passes.Values.Sum();
         Assert.True(counted <= 2, $"{counted} maintenance passes in two seconds");
         Assert.Equal(5, (await room.GetRecordedEventsAsync()).Count);
 

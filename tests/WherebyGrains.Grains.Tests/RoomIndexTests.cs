@@ -15,7 +15,7 @@ public sealed class RoomIndexTests(ClusterFixture fixture) : IClassFixture<Clust
     private IRoomIndexGrain Bucket(string tenant, int bucket) => fixture.Grains.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.BucketKey(tenant, bucket));
 
     private static async Task<IReadOnlyList<string>> NamesAsync(IRoomIndexGrain bucket, string? after, int limit) =>
-        [.. (await NamesAsync(bucket, after, limit)).Select(l => l.RoomName)];
+        [.. (await bucket.ListAsync(after, limit)).Select(l => l.RoomName)];
 
     private static RoomSummary Totals(string room, int sessions) => new()
     {

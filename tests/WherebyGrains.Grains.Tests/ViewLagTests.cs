@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using WherebyGrains.Contracts;
 using WherebyGrains.Testing;
 using static WherebyGrains.Grains.Tests.Events;
@@ -17,35 +15,16 @@ public sealed class ViewLagTests(ClusterFixture fixture) : IClassFixture<Cluster
     {
         const string name = "/lag";
         var start = fixture.Clock.GetUtcNow();
-        var lags = new ConcurrentQueue<double>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Name == "wherebygrains.views.lag")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag is { Key: Telemetry.TenantTag, Value: Tenant })
-                {
-                    lags.Enqueue(value);
-                }
-            }
-        });
-        listener.Start();
+        using var lags = new TenantMeasurements<double>("wherebygrains.views.lag", Tenant);
         var alice = fixture.Grains.GetGrain<IPersonGrain>(fixture.PersonKeys.For(Tenant, "alice-lag"));
 
         // Received 1.5 s ago by the grains' (fake, still) clock: her row appears, and with it the lag.
         await fixture.IngestAsync(Tenant, Joined(name, start, "pa", "alice-lag", "s-lag") with { ReceivedAt = start.AddSeconds(-1.5) });
         await Eventually.Async(() => alice.GetAttendanceAsync(), rows => rows.Count == 1);
-        Assert.Equal(new[] { 1.5 }, await Eventually.Async(() => Task.FromResult(lags.ToArray()), l => l.Length == 1));
+        Assert.Equal(new[] { 1.5 }, await Eventually.Async(() => Task.FromResult(lags.Values), l => l.Length == 1));
 
         // Her second connection changes no row: the views already show it, and its lag is reported at once.
         await fixture.IngestAsync(Tenant, Joined(name, start.AddSeconds(1), "pa2", "alice-lag", "s-lag") with { ReceivedAt = start.AddSeconds(-0.25) });
-        Assert.Equal(new[] { 1.5, 0.25 }, await Eventually.Async(() => Task.FromResult(lags.ToArray()), l => l.Length == 2));
+        Assert.Equal(new[] { 1.5, 0.25 }, await Eventually.Async(() => Task.FromResult(lags.Values), l => l.Length == 2));
     }
 }
