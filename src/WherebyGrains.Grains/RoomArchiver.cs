@@ -25,7 +25,7 @@ internal sealed partial class RoomArchiver(
     public bool IsArchived(string roomSessionId) => state.Archived.Any(a => a.RoomSessionId == roomSessionId);
 
     /// <summary>The record that holds the archived session <paramref name="roomSessionId"/>, if it is archived.</summary>
-    public IRoomSessionGrain? RecordOf(string roomSessionId) =>
+    public IArchivedSessionGrain? RecordOf(string roomSessionId) =>
         state.Archived.FirstOrDefault(a => a.RoomSessionId == roomSessionId) is { } archived ? Record(archived.RecordId) : null;
 
     /// <summary>
@@ -192,8 +192,8 @@ internal sealed partial class RoomArchiver(
         return state.Archived.LastOrDefault(a => a.Until is null && at >= a.StartedAt - before && at <= a.EndedAt + after);
     }
 
-    private IRoomSessionGrain Record(string roomSessionId) =>
-        grains.GetGrain<IRoomSessionGrain>(new RoomSessionKey(key, roomSessionId).ToString());
+    private IArchivedSessionGrain Record(string roomSessionId) =>
+        grains.GetGrain<IArchivedSessionGrain>(new RoomSessionKey(key, roomSessionId).ToString());
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Room {RoomName} of tenant {TenantId}: {SessionCount} sessions archived with {EventCount} events")]
     private partial void LogArchived(string tenantId, string roomName, int sessionCount, int eventCount);

@@ -22,7 +22,7 @@ internal sealed class DistinctRecordGrainStorage(IGrainStorage inner) : IGrainSt
     /// <summary>The grain type of rooms (Orleans' name for <c>RoomGrain</c>).</summary>
     public const string RoomType = "room";
 
-    /// <summary>The grain type of archived sessions (Orleans' name for <c>RoomSessionGrain</c>).</summary>
+    /// <summary>The grain type of archived sessions (Orleans' name for <c>ArchivedSessionGrain</c>).</summary>
     public const string RoomSessionType = "roomsession";
 
     /// <inheritdoc />

@@ -10,7 +10,7 @@ public sealed class ArchivedSessionKeyTests(ClusterFixture fixture) : IClassFixt
 {
     private IRoomGrain Room(string name) => fixture.Grains.GetGrain<IRoomGrain>(new RoomKey(ClusterFixture.Tenant, name).ToString());
 
-    private IPersonGrain Person(string personId) => fixture.Grains.GetGrain<IPersonGrain>(fixture.PersonKeys.For(ClusterFixture.Tenant, personId));
+    private IPersonReportGrain Person(string personId) => fixture.Grains.GetGrain<IPersonReportGrain>(fixture.PersonKeys.For(ClusterFixture.Tenant, personId));
 
     /// <summary>Records a closed session, then moves the clock past ArchiveAfter and wakes the room with someone's join.</summary>
     private async Task<IRoomGrain> ArchiveAsync(string name, string sessionId, DateTimeOffset start, IEnumerable<WherebyEvent> events)
@@ -62,7 +62,7 @@ public sealed class ArchivedSessionKeyTests(ClusterFixture fixture) : IClassFixt
         Assert.Equal((name, id, 600.0), (Assert.Single(carol).RoomName, carol[0].RoomSessionId, carol[0].AttendedSeconds));
 
         // The archive's own key names this room and session, not '/ward' and '3#visit#1'.
-        var session = fixture.Grains.GetGrain<IRoomSessionGrain>(new RoomSessionKey(new RoomKey(ClusterFixture.Tenant, name), id).ToString());
+        var session = fixture.Grains.GetGrain<IArchivedSessionGrain>(new RoomSessionKey(new RoomKey(ClusterFixture.Tenant, name), id).ToString());
         Assert.Equal((id, name), ((await session.GetSessionAsync())!.RoomSessionId, (await session.GetSessionAsync())!.RoomName));
     }
 

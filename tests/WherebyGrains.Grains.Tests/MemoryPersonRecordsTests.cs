@@ -20,14 +20,14 @@ public sealed class MemoryPersonRecordsTests(ClusterFixture fixture) : IClassFix
             silos[i % 2].WriteAsync(ClusterFixture.Tenant, $"/room-{i}", [HandOff(person, $"/room-{i}", "s1", revision: 10, attended: 60 + i)])));
         await silos[0].WriteAsync(ClusterFixture.Tenant, "/room-3", [HandOff(person, "/room-3", "s1", revision: 4, attended: 1)]);
 
-        var rows = await fixture.Grains.GetGrain<IPersonGrain>(person).GetAttendanceAsync();
+        var rows = await fixture.Grains.GetGrain<IPersonReportGrain>(person).GetAttendanceAsync();
         Assert.Equal(Enumerable.Range(0, 20).Select(i => ($"/room-{i}", 60.0 + i)).OrderBy(r => r.Item1, StringComparer.Ordinal),
             rows.Select(r => (r.RoomName, r.AttendedSeconds)).OrderBy(r => r.RoomName, StringComparer.Ordinal));
 
         // A withdrawal hides the row from the report; an older hand-off does not bring it back.
         await silos[1].WriteAsync(ClusterFixture.Tenant, "/room-5", [PersonHandOff.Withdrawal(person, "/room-5", "s1", revision: 11)]);
         await silos[0].WriteAsync(ClusterFixture.Tenant, "/room-5", [HandOff(person, "/room-5", "s1", revision: 10, attended: 65)]);
-        var after = await fixture.Grains.GetGrain<IPersonGrain>(person).GetAttendanceAsync();
+        var after = await fixture.Grains.GetGrain<IPersonReportGrain>(person).GetAttendanceAsync();
         Assert.Equal(19, after.Count);
         Assert.DoesNotContain(after, r => r.RoomName == "/room-5");
     }

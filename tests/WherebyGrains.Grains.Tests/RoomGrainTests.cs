@@ -9,7 +9,7 @@ public sealed class RoomGrainTests(ClusterFixture fixture) : IClassFixture<Clust
 {
     private IRoomGrain Room(string name) => fixture.Grains.GetGrain<IRoomGrain>(new RoomKey(ClusterFixture.Tenant, name).ToString());
 
-    private IPersonGrain Person(string personId) => fixture.Grains.GetGrain<IPersonGrain>(fixture.PersonKeys.For(ClusterFixture.Tenant, personId));
+    private IPersonReportGrain Person(string personId) => fixture.Grains.GetGrain<IPersonReportGrain>(fixture.PersonKeys.For(ClusterFixture.Tenant, personId));
 
     private DateTimeOffset Now => fixture.Clock.GetUtcNow();
 

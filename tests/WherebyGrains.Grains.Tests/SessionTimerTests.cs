@@ -12,7 +12,7 @@ public sealed class SessionTimerTests(RealClockClusterFixture fixture) : IClassF
     {
         const string name = "/timer";
         var room = fixture.Grains.GetGrain<IRoomGrain>(new RoomKey(ClusterFixture.Tenant, name).ToString());
-        var person = fixture.Grains.GetGrain<IPersonGrain>(fixture.PersonKeys.For(ClusterFixture.Tenant, "alice-timer"));
+        var person = fixture.Grains.GetGrain<IPersonReportGrain>(fixture.PersonKeys.For(ClusterFixture.Tenant, "alice-timer"));
         var start = DateTimeOffset.UtcNow.AddSeconds(-30);
 
         await fixture.IngestAsync(Joined(name, start, "pa", "alice-timer", "t1"));

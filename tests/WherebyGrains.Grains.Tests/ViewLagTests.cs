@@ -16,7 +16,7 @@ public sealed class ViewLagTests(ClusterFixture fixture) : IClassFixture<Cluster
         const string name = "/lag";
         var start = fixture.Clock.GetUtcNow();
         using var lags = new TenantMeasurements<double>("wherebygrains.views.lag", Tenant);
-        var alice = fixture.Grains.GetGrain<IPersonGrain>(fixture.PersonKeys.For(Tenant, "alice-lag"));
+        var alice = fixture.Grains.GetGrain<IPersonReportGrain>(fixture.PersonKeys.For(Tenant, "alice-lag"));
 
         // Received 1.5 s ago by the grains' (fake, still) clock: her row appears, and with it the lag.
         await fixture.IngestAsync(Tenant, Joined(name, start, "pa", "alice-lag", "s-lag") with { ReceivedAt = start.AddSeconds(-1.5) });

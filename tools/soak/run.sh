@@ -31,7 +31,7 @@ say "starting a durable silo ..."
 start_tool_silo "$silo_port" "$secret" soak-silo.log WherebyGrains__Storage__Provider=AzureTable
 
 # The value of one series in a Prometheus scrape (summed over its labels), 0 when absent.
-metric() { grep -E "^$1(_total)?(\{[^}]*\})? " "$data/scrape" | awk '{ s += $NF } END { printf "%.0f", s }'; }
+metric() { { grep -E "^$1(_total)?(\{[^}]*\})? " "$data/scrape" || :; } | awk '{ s += $NF } END { printf "%.0f", s }'; }
 
 rm -f "$results"
 printf 'minute\tevents_per_s\tp50_ms\tp99_ms\terrors\trss_mb\theap_mb\tgen2\tthreads\trooms\tazurite_cpu\tazurite_mb\n' > "$samples"
@@ -53,11 +53,12 @@ for minute in $(seq 1 "$minutes"); do
   azurite_cpu=$(awk -v a="$azurite_cpu_before" -v b="$azurite_cpu_now" -v s="$SECONDS" -v t="${minute_started:-0}" 'BEGIN { d = s - t; if (d <= 0) d = 60; printf "%.0f", (b - a) * 100 / d }')
   azurite_cpu_before=$azurite_cpu_now
   # Room activations in memory: created minus collected.
-  rooms=$(grep -E '^orleans_catalog_activation_created_total\{[^}]*grain_type="room"' "$data/scrape" | awk '{ s += $NF } END { printf "%.0f", s }')
-  gone=$(grep -E '^orleans_catalog_activation_destroyed_total\{[^}]*grain_type="room"' "$data/scrape" | awk '{ s += $NF } END { printf "%.0f", s }')
+  # (No line yet, e.g. no room collected, is 0: grep's "nothing found" must not end the run.)
+  rooms=$({ grep -E '^orleans_catalog_activation_created_total\{[^}]*grain_type="room"' "$data/scrape" || :; } | awk '{ s += $NF } END { printf "%.0f", s }')
+  gone=$({ grep -E '^orleans_catalog_activation_destroyed_total\{[^}]*grain_type="room"' "$data/scrape" || :; } | awk '{ s += $NF } END { printf "%.0f", s }')
   line=$(tail -1 "$results")
   field() { echo "$line" | sed -E "s/.*\"$1\":([0-9.]+).*/\1/"; }
-  printf '%s\t%.0f\t%.1f\t%.1f\t%s\t%d\t%d\t%s\t%s\n' "$minute" "$(field PerSecond)" "$(field P50Ms)" "$(field P99Ms)" "$(field Errors)" \
+  printf '%s\t%.0f\t%.1f\t%.1f\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n' "$minute" "$(field PerSecond)" "$(field P50Ms)" "$(field P99Ms)" "$(field Errors)" \
     $((rss_kb / 1024)) $(( $(metric dotnet_gc_last_collection_heap_size_bytes) / 1048576 )) \
     "$(grep -E '^dotnet_gc_collections_total\{[^}]*gen2' "$data/scrape" | awk '{ s += $NF } END { printf "%.0f", s }')" \
     "$(metric dotnet_thread_pool_thread_count)" "$((rooms - gone))" "$azurite_cpu" $((azurite_kb / 1024)) >> "$samples"

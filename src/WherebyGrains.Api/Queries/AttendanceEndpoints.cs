@@ -40,7 +40,7 @@ public static class AttendanceEndpoints
             return error!;
         }
         var tenant = ApiKeyFilter.TenantOf(http);
-        var rows = (await grains.GetGrain<IPersonGrain>(personKeys.For(tenant, person)).GetAttendanceAsync()).ToList();
+        var rows = (await grains.GetGrain<IPersonReportGrain>(personKeys.For(tenant, person)).GetAttendanceAsync()).ToList();
 
         // Rows of live sessions carry the numbers of their hand-off: ask their rooms for now's. The
         // room holds its live sessions, so a live row it no longer has is one a late event took away

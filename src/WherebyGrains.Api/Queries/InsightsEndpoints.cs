@@ -123,7 +123,7 @@ public static class InsightsEndpoints
 
     private static async Task<IEnumerable<ParticipantView>> OfPersonAsync(IGrainFactory grains, PersonKeys personKeys, string tenant, string externalId)
     {
-        var rows = await grains.GetGrain<IPersonGrain>(personKeys.For(tenant, externalId)).GetAttendanceAsync();
+        var rows = await grains.GetGrain<IPersonReportGrain>(personKeys.For(tenant, externalId)).GetAttendanceAsync();
         var lists = await Task.WhenAll(rows.Select(r => grains.GetGrain<IRoomGrain>(new RoomKey(tenant, r.RoomName).ToString()).GetParticipantsAsync(r.RoomSessionId)));
         return lists.SelectMany(l => l).Where(p => p.ExternalId == externalId || p.PersonId == externalId);
     }

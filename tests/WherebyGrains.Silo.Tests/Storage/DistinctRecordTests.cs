@@ -53,7 +53,7 @@ public sealed class DistinctRecordTests
         {
             // Orleans' names for the grains the storage tells apart.
             Assert.Equal(DistinctRecordGrainStorage.RoomType, ((IAddressable)silo.Grains.GetGrain<IRoomGrain>("acme/x")).GetGrainId().Type.ToString());
-            Assert.Equal(DistinctRecordGrainStorage.RoomSessionType, ((IAddressable)silo.Grains.GetGrain<IRoomSessionGrain>("acme/x#s")).GetGrainId().Type.ToString());
+            Assert.Equal(DistinctRecordGrainStorage.RoomSessionType, ((IAddressable)silo.Grains.GetGrain<IArchivedSessionGrain>("acme/x#s")).GetGrainId().Type.ToString());
 
             var sender = silo.Webhooks();
             for (var i = 0; i < rooms.Length; i++)

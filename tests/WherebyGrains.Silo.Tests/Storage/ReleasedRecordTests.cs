@@ -27,7 +27,7 @@ public sealed class ReleasedRecordTests
         var folder = Path.Combine(AppContext.BaseDirectory, "ReleasedRecords", release);
         Assert.True(Directory.Exists(folder), folder);
         Same(Samples.Room(), Read<RoomState>(folder, "room"));
-        Same(Samples.RoomSession(), Read<RoomSessionState>(folder, "roomsession"));
+        Same(Samples.RoomSession(), Read<ArchivedSessionState>(folder, "roomsession"));
         Same(Samples.Person(), Read<PersonState>(folder, "person"));
         Same(Samples.SessionDirectory(), Read<SessionDirectoryState>(folder, "sessiondirectory"));
         Same(Samples.RoomIndex(), Read<RoomIndexState>(folder, "roomindex"));
@@ -122,9 +122,9 @@ public sealed class ReleasedRecordTests
             return room;
         }
 
-        public static RoomSessionState RoomSession()
+        public static ArchivedSessionState RoomSession()
         {
-            var session = new RoomSessionState { RoomSessionId = "rs-0" };
+            var session = new ArchivedSessionState { RoomSessionId = "rs-0" };
             FillLedger(session);
             return session;
         }

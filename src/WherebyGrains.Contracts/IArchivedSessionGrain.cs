@@ -5,8 +5,8 @@ namespace WherebyGrains.Contracts;
 /// One archived session of one room, keyed by <see cref="RoomSessionKey"/>: the events of a
 /// closed session, moved out of the room's record so that the room's stays small.
 /// </summary>
-[Alias("wg.IRoomSessionGrain")]
-public interface IRoomSessionGrain : IGrainWithStringKey
+[Alias("wg.IRoomSessionGrain")] // its name before the rename: aliases never change
+public interface IArchivedSessionGrain : IGrainWithStringKey
 {
     /// <summary>Takes over a closed session's events and hand-off fingerprints (idempotent).</summary>
     [Alias("Archive")]

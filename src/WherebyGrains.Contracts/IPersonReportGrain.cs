@@ -5,8 +5,8 @@ namespace WherebyGrains.Contracts;
 /// hash of the tenant and the person key (never the externalId in clear: Orleans writes grain ids
 /// into logs and traces). Rooms write the rows; this reads them.
 /// </summary>
-[Alias("wg.IPersonGrain")]
-public interface IPersonGrain : IGrainWithStringKey
+[Alias("wg.IPersonGrain")] // its name before the rename: aliases never change
+public interface IPersonReportGrain : IGrainWithStringKey
 {
     /// <summary>Every session this person attended, newest first.</summary>
     [Alias("GetAttendance")]

@@ -8,7 +8,7 @@ namespace WherebyGrains.Grains;
 /// where the rooms wrote them. Holds nothing, so any silo may serve it.
 /// </summary>
 [StatelessWorker]
-public sealed class PersonGrain(IPersonRecords records) : Grain, IPersonGrain
+public sealed class PersonReportGrain(IPersonRecords records) : Grain, IPersonReportGrain
 {
     /// <inheritdoc />
     public async Task<IReadOnlyList<AttendanceRow>> GetAttendanceAsync() =>

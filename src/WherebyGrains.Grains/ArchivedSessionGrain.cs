@@ -12,16 +12,17 @@ namespace WherebyGrains.Grains;
 /// them, kept out of the room's record. A late event for it lands here, corrects its numbers and its
 /// people's rows (through the same outbox), and updates the room's index of each of its sessions.
 /// </summary>
-[Reentrant]
-public sealed class RoomSessionGrain(
-    [PersistentState("session", StorageNames.Grains)] IPersistentState<RoomSessionState> state,
+// The grain type its records are stored under (and keyed by) since before the rename.
+[Reentrant, GrainType("roomsession")]
+public sealed class ArchivedSessionGrain(
+    [PersistentState("session", StorageNames.Grains)] IPersistentState<ArchivedSessionState> state,
     ITenantAttendanceSettings tenantSettings,
     PersonKeys personKeys,
     IPersonRecords records,
     [FromKeyedServices(AttendanceClock.Key)] TimeProvider clock,
     AttendanceMetrics metrics,
     StorageWriteGate gate,
-    ILogger<RoomSessionGrain> logger) : Grain, IRoomSessionGrain
+    ILogger<ArchivedSessionGrain> logger) : Grain, IArchivedSessionGrain
 {
     private RoomKey _room;
     private string _sessionId = "";
