@@ -342,11 +342,20 @@ public sealed partial class AttendanceLedger
         }
     }
 
-    private Task WriteAsync()
+    private async Task WriteAsync()
     {
-        // The write persists the state as it is now, hand-off bookkeeping included.
+        // The write persists the state as it is now, hand-off bookkeeping included; if it fails,
+        // that is still unwritten, and the next write must carry it.
         Unwritten = false;
-        return _persist();
+        try
+        {
+            await _persist();
+        }
+        catch
+        {
+            Unwritten = true;
+            throw;
+        }
     }
 
     private async Task DeliverAsync()

@@ -9,8 +9,9 @@ namespace WherebyGrains.Grains;
 /// when it changes, so that the rooms list activates no room) and its sessions in the session
 /// directory (once each, counting each session's start). After the acknowledgement, never in its
 /// way; one registration at a time, the latest listing last; what fails is retried with the next
-/// settling, and every step is idempotent. What it marks as done is written with the room's next
-/// write (<paramref name="changed"/>).
+/// settling (<paramref name="retryLater"/> asks for one when a registration failed: a listing that
+/// failed to go out must not stay stale until the room's next event), and every step is idempotent.
+/// What it marks as done is written with the room's next write (<paramref name="changed"/>).
 /// </summary>
 internal sealed partial class RoomRegistration(
     RoomKey key,
@@ -19,6 +20,7 @@ internal sealed partial class RoomRegistration(
     IGrainFactory grains,
     AttendanceMetrics metrics,
     Action changed,
+    Action retryLater,
     ILogger logger)
 {
     private Task _registration = Task.CompletedTask;
@@ -56,6 +58,7 @@ internal sealed partial class RoomRegistration(
             catch (Exception e)
             {
                 LogRegistrationFailed(e, key.TenantId, key.RoomName);
+                retryLater();
             }
         }
     }
