@@ -32,7 +32,6 @@ public sealed class RoomGrain(
 {
     private static readonly TimeSpan OutboxRetry = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaintenanceRetry = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan RegistrationRetry = TimeSpan.FromSeconds(10);
 
     private RoomKey _key;
     private AttendanceLedger _ledger = null!;
@@ -52,7 +51,7 @@ public sealed class RoomGrain(
         _archive = new RoomArchiver(_key, state.State, _ledger, settings, GrainFactory, logger);
         _writeBehind = new RoomWriteBehind(this, _key, _ledger, settings.WriteBehind, logger);
         _registration = new RoomRegistration(_key, state.State, _archive, GrainFactory, metrics, MarkUnwritten,
-            () => _schedule.NoLaterThan(_ledger.Now + (long)RegistrationRetry.TotalMilliseconds), logger);
+            after => _schedule.NoLaterThan(_ledger.Now + (long)after.TotalMilliseconds), logger);
         _schedule = new RoomSchedule(this, MaintainOnceAsync, clock);
         _settle = new SettleThrottle(this, runtimeClock, settings.SettleInterval, () => Settle());
         await _schedule.StartAsync(state.RecordExists);

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Orleans.Runtime;
 using WherebyGrains.Contracts;
 
@@ -16,13 +17,18 @@ public sealed class RoomIndexState
 
 /// <summary>
 /// One bucket of a tenant's room index, fed by its rooms' listings. With <see cref="IRoomNames"/>
-/// (Azure) listings are entities there, one a room; without it (memory storage) the bucket's own
-/// record holds them.
+/// (Azure) listings are entities there, one a room, written side by side; without it (memory
+/// storage) the bucket's own record holds them, one write in flight, shared by the listings that
+/// arrive meanwhile. Reentrant: a bucket serves many rooms, and one slow write must not queue the
+/// others behind it (under a saturated store, pushes timed out queued in a bucket).
 /// </summary>
+[Reentrant]
 public sealed class RoomIndexGrain(
     [PersistentState("roomindex", StorageNames.Grains)] IPersistentState<RoomIndexState> state,
     IRoomNames? names = null) : Grain, IRoomIndexGrain
 {
+    private StateWriteBatcher? _writes;
+
     /// <inheritdoc />
     public async Task PutAsync(RoomListing listing)
     {
@@ -35,7 +41,8 @@ public sealed class RoomIndexGrain(
         if (added || !state.State.Listings.TryGetValue(listing.RoomName, out var held) || held != listing)
         {
             state.State.Listings[listing.RoomName] = listing;
-            await state.WriteStateAsync();
+            _writes ??= new StateWriteBatcher(state.WriteStateAsync, StorageWriteGate.Unbounded);
+            await _writes.WhenDurableAsync(_writes.MarkChanged());
         }
     }
 

@@ -9,8 +9,9 @@ namespace WherebyGrains.Grains;
 /// when it changes, so that the rooms list activates no room) and its sessions in the session
 /// directory (once each, counting each session's start). After the acknowledgement, never in its
 /// way; one registration at a time, the latest listing last; what fails is retried with the next
-/// settling (<paramref name="retryLater"/> asks for one when a registration failed: a listing that
-/// failed to go out must not stay stale until the room's next event), and every step is idempotent.
+/// settling (<paramref name="retryLater"/> asks for one when a registration failed, backing off from
+/// 10 s to 10 min: a listing that failed to go out must not stay stale until the room's next event,
+/// nor must retries add to an overloaded store's work), and every step is idempotent.
 /// What it marks as done is written with the room's next write (<paramref name="changed"/>).
 /// </summary>
 internal sealed partial class RoomRegistration(
@@ -20,10 +21,13 @@ internal sealed partial class RoomRegistration(
     IGrainFactory grains,
     AttendanceMetrics metrics,
     Action changed,
-    Action retryLater,
+    Action<TimeSpan> retryLater,
     ILogger logger)
 {
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromMinutes(10);
     private Task _registration = Task.CompletedTask;
+    private int _failures;
     private (RoomListing? Listing, string[] Sessions)? _next;
 
     /// <summary>Registers what <paramref name="attendance"/> (as of <paramref name="now"/>, consistent with the room's state now) calls for.</summary>
@@ -54,11 +58,13 @@ internal sealed partial class RoomRegistration(
                     changed();
                 }
                 await RegisterSessionsAsync(sessions);
+                _failures = 0;
             }
             catch (Exception e)
             {
                 LogRegistrationFailed(e, key.TenantId, key.RoomName);
-                retryLater();
+                var wait = FirstRetry * Math.Pow(2, Math.Min(_failures++, 10));
+                retryLater(wait < LastRetry ? wait : LastRetry);
             }
         }
     }

@@ -4,8 +4,8 @@
 # GC heap after the last collection), gen2 collections and thread pool threads. Writes the table
 # and a verdict (flat memory, no growth in answer time) to docs/soak.md.
 #   tools/soak/run.sh [minutes (60)] [events per second (100)] [meetings' start, hours ago (11: today)]
-# Today's meetings keep their rooms' archives hours away, as in production: rooms must sleep
-# meanwhile. WHEREBY_AZURITE_IN_MEMORY=1 keeps Azurite off the disk (its saves pause it).
+# Today's meetings: those that ended within the last 6 hours keep their archives hours away, as
+# in production (rooms must sleep meanwhile); the older ones archive after the quiet period. WHEREBY_AZURITE_IN_MEMORY=1 keeps Azurite off the disk (its saves pause it).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../deploy/local/lib.sh"
 
@@ -80,7 +80,7 @@ verdict=$(awk -F'\t' -v n="$minutes" 'NR > 2 {
   echo
   echo "\`tools/soak/run.sh $minutes $rate $hours_ago\` on $(date -u +%Y-%m-%d): one durable silo on Azurite (both on this machine, $(nproc) cores$([ "${WHEREBY_AZURITE_IN_MEMORY:-}" = 1 ] && echo ", Azurite in memory")),"
   echo "the simulator's meetings at $rate events/s for $minutes minutes, each minute a new set of rooms, the meetings of $hours_ago hours ago"
-  echo "(so their archives are hours away, as real ones: rooms must sleep meanwhile)."
+  echo "(the meetings of a working day that began then: those that ended over 6 h ago archive after the 15-minute quiet period, the others hours later)."
   echo "Memory is the silo process's RSS and the GC heap after its last collection; gen2 is the count of"
   echo "gen2 collections so far; threads, the thread pool's; rooms in memory, room activations created"
   echo "less collected; Azurite's CPU is its share of one core over the minute (it is single-threaded:"
