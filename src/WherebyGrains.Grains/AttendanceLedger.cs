@@ -101,9 +101,6 @@ public sealed partial class AttendanceLedger
     /// <summary>Hand-offs waiting for delivery.</summary>
     public int OutboxCount => _state.Outbox.Count;
 
-    /// <summary>What the rules gave when the grain last settled, with its instant: for metrics and scheduling, without computing again.</summary>
-    public (RoomAttendance Attendance, long Now)? LastSettled { get; private set; }
-
     /// <summary>The current time in Unix ms.</summary>
     public long Now => _clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -296,7 +293,6 @@ public sealed partial class AttendanceLedger
             Unwritten = true;
         }
         TrackLag();
-        LastSettled = (attendance, now);
         StartDelivery(retryFailed);
         return attendance;
     }

@@ -53,7 +53,7 @@ public sealed class RoomGrain(
         _registration = new RoomRegistration(_key, state.State, _archive, GrainFactory, metrics, MarkUnwritten,
             after => _schedule.NoLaterThan(_ledger.Now + (long)after.TotalMilliseconds), logger);
         _schedule = new RoomSchedule(this, MaintainOnceAsync, clock);
-        _settle = new SettleThrottle(this, runtimeClock, settings.SettleInterval, () => Settle());
+        _settle = new SettleThrottle(this, runtimeClock, settings.SettleInterval, () => Settle(_ledger.Now));
         await _schedule.StartAsync(state.RecordExists);
 
         // A session may have ended (by inference) while no activation was here to see it.
@@ -141,11 +141,19 @@ public sealed class RoomGrain(
     }
 
     /// <inheritdoc />
-    public Task<RoomSummary> GetSummaryAsync() => Task.FromResult(RoomViews.Summary(_key.RoomName, state.State, _ledger.Compute(_ledger.Now), _ledger.Now));
+    public Task<RoomSummary> GetSummaryAsync()
+    {
+        // One instant for the computation and the view (and one cache entry).
+        var now = _ledger.Now;
+        return Task.FromResult(RoomViews.Summary(_key.RoomName, state.State, _ledger.Compute(now), now));
+    }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<AttendanceRow>> GetAttendanceAsync(string personId) =>
-        Task.FromResult(RoomViews.Attendance(_key.RoomName, _ledger.Compute(_ledger.Now), personId, _ledger.Now));
+    public Task<IReadOnlyList<AttendanceRow>> GetAttendanceAsync(string personId)
+    {
+        var now = _ledger.Now;
+        return Task.FromResult(RoomViews.Attendance(_key.RoomName, _ledger.Compute(now), personId, now));
+    }
 
     /// <inheritdoc />
     public Task<PresenceView> GetPresenceAsync() =>
@@ -163,13 +171,12 @@ public sealed class RoomGrain(
     public Task ReceiveReminder(string reminderName, TickStatus status) => _schedule.TickedAsync(status);
 
     /// <summary>
-    /// Computes attendance once for everything recorded since the last time, and does what follows
+    /// Computes attendance as of <paramref name="now"/> for everything recorded, and does what follows
     /// from it: hand-offs to people, directory entries, metrics, the next maintenance.
     /// </summary>
-    private RoomAttendance Settle(bool retryFailed = false)
+    private RoomAttendance Settle(long now, bool retryFailed = false)
     {
         _settle.Ran();
-        var now = _ledger.Now;
         var attendance = _ledger.Settle(now, retryFailed);
         if (NextMaintenance(attendance, now) is { } dueIn)
         {
@@ -188,8 +195,8 @@ public sealed class RoomGrain(
     private async Task MaintainOnceAsync()
     {
         metrics.Maintained(_key.TenantId);
-        var attendance = Settle(retryFailed: true);
-        var now = _ledger.LastSettled!.Value.Now;
+        var now = _ledger.Now;
+        var attendance = Settle(now, retryFailed: true);
         // Hand-off bookkeeping persisted, so that rows already handed off are not handed off again.
         if (_ledger.Unwritten)
         {
