@@ -48,10 +48,12 @@ public sealed class SessionsOptions
     public TimeSpan SettleInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// How long events a room holds (already durable in the journal) may wait
-    /// before the room writes its record: every event of a room within this time shares one write.
+    /// How long events a room holds (already durable in the journal) may wait before the room
+    /// checkpoints its record: every event of a room within this time shares one write. A room also
+    /// checkpoints a second after a session ends and before it deactivates; the journal keeps
+    /// what no checkpoint covers (its drainer applies entries older than this plus 30 s).
     /// </summary>
-    public TimeSpan WriteBehind { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan WriteBehind { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long before a session's start an event without a session id may still belong to it (a participant waiting alone).</summary>
     public TimeSpan WaitingMargin { get; set; } = TimeSpan.FromHours(1);

@@ -4,13 +4,13 @@ namespace WherebyGrains.Grains;
 
 /// <summary>
 /// Where the room index keeps its listings when its buckets' own records do not (Azure: a table
-/// entity a room): each written on its own, never rewritten with the others, read in ordinal order
-/// per bucket. Without it (memory storage) each bucket keeps its listings in its grain record.
+/// entity a room): the listings of a bucket gathered together are written together (a transaction
+/// of up to 100), each entity a room's own; read in ordinal order per bucket. Without it (memory storage) each bucket keeps its listings in its grain record.
 /// </summary>
 public interface IRoomNames
 {
-    /// <summary>Lists a room in the bucket <paramref name="bucketKey"/> (see <c>IRoomIndexGrain.BucketKey</c>), replacing its listing; idempotent.</summary>
-    Task PutAsync(string bucketKey, RoomListing listing);
+    /// <summary>Lists rooms (each name at most once) in the bucket <paramref name="bucketKey"/> (see <c>IRoomIndexGrain.BucketKey</c>), replacing their listings; idempotent.</summary>
+    Task PutAsync(string bucketKey, IReadOnlyCollection<RoomListing> listings);
 
     /// <summary>Up to <paramref name="limit"/> rooms of the bucket whose names follow <paramref name="after"/>, ordinal ascending.</summary>
     Task<IReadOnlyList<RoomListing>> ListAsync(string bucketKey, string? after, int limit);

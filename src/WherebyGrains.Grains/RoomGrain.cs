@@ -49,7 +49,7 @@ public sealed class RoomGrain(
         _key = RoomKey.Parse(this.GetPrimaryKeyString());
         _ledger = new AttendanceLedger(_key.TenantId, _key.RoomName, state.State, PersistAsync, tenantSettings.For(_key.TenantId), records, personKeys, clock, metrics, gate, logger);
         _archive = new RoomArchiver(_key, state.State, _ledger, settings, GrainFactory, logger);
-        _writeBehind = new RoomWriteBehind(this, _key, _ledger, settings.WriteBehind, logger);
+        _writeBehind = new RoomWriteBehind(this, _key, _ledger, settings.WriteBehind, runtimeClock, logger);
         _registration = new RoomRegistration(_key, state.State, _archive, GrainFactory, metrics, MarkUnwritten,
             after => _schedule.NoLaterThan(_ledger.Now + (long)after.TotalMilliseconds), logger);
         _schedule = new RoomSchedule(this, MaintainOnceAsync, clock);
@@ -233,7 +233,9 @@ public sealed class RoomGrain(
             _reported = attendance;
             if (metrics.Report(this.GetPrimaryKeyString(), _key.TenantId, attendance, now, state.State.EndedCounted, _ledger.OutboxCount))
             {
+                // A session ended: the moment a checkpoint is worth most.
                 MarkUnwritten();
+                _writeBehind.SessionEnded();
             }
         }
     }

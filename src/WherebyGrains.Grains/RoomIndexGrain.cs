@@ -16,47 +16,107 @@ public sealed class RoomIndexState
 }
 
 /// <summary>
-/// One bucket of a tenant's room index, fed by its rooms' listings. With <see cref="IRoomNames"/>
-/// (Azure) listings are entities there, one a room, written side by side; without it (memory
-/// storage) the bucket's own record holds them, one write in flight, shared by the listings that
-/// arrive meanwhile. Reentrant: a bucket serves many rooms, and one slow write must not queue the
-/// others behind it (under a saturated store, pushes timed out queued in a bucket).
+/// One bucket of a tenant's room index, fed by its rooms' listings. Listings gather for
+/// <see cref="Gather"/> and go out together (a room's newest only): with <see cref="IRoomNames"/>
+/// (Azure) as entities, a room each, in transactions of up to 100; without it (memory storage) in
+/// the bucket's own record. The list shows what is gathered or being written already, so the
+/// gathering costs the rooms list no freshness. Reentrant: a bucket serves many rooms, and one slow
+/// write must not queue the others behind it.
 /// </summary>
 [Reentrant]
 public sealed class RoomIndexGrain(
     [PersistentState("roomindex", StorageNames.Grains)] IPersistentState<RoomIndexState> state,
+    TimeProvider clock,
     IRoomNames? names = null) : Grain, IRoomIndexGrain
 {
-    private StateWriteBatcher? _writes;
+    /// <summary>How long listings gather before a write: well within the rooms list's 2 s freshness bound.</summary>
+    public static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(250);
+
+    private readonly Dictionary<string, RoomListing> _gathered = new(StringComparer.Ordinal);
+    private RoomListing[] _writing = [];
+    private TaskCompletionSource? _round;
+    private Task _writer = Task.CompletedTask;
 
     /// <inheritdoc />
-    public async Task PutAsync(RoomListing listing)
+    public Task PutAsync(RoomListing listing)
     {
-        if (names is not null)
+        if (names is null && state.State.Listings.TryGetValue(listing.RoomName, out var held) && held == listing)
         {
-            await names.PutAsync(this.GetPrimaryKeyString(), listing);
-            return;
+            return Task.CompletedTask;
         }
-        var added = state.State.Rooms.Add(listing.RoomName);
-        if (added || !state.State.Listings.TryGetValue(listing.RoomName, out var held) || held != listing)
+        _gathered[listing.RoomName] = listing;
+        _round ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var written = _round.Task;
+        if (_writer.IsCompleted)
         {
-            state.State.Listings[listing.RoomName] = listing;
-            _writes ??= new StateWriteBatcher(state.WriteStateAsync, StorageWriteGate.Unbounded);
-            await _writes.WhenDurableAsync(_writes.MarkChanged());
+            _writer = WriteRoundsAsync();
         }
+        return written;
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<RoomListing>> ListAsync(string? after, int limit)
     {
+        IEnumerable<RoomListing> stored;
         if (names is not null)
         {
-            return await names.ListAsync(this.GetPrimaryKeyString(), after, limit);
+            stored = await names.ListAsync(this.GetPrimaryKeyString(), after, limit);
         }
-        var rooms = state.State.Rooms;
-        IEnumerable<string> held = after is null || rooms.Count == 0
-            ? rooms
-            : string.CompareOrdinal(after, rooms.Max) >= 0 ? [] : rooms.GetViewBetween(after, rooms.Max!).Where(r => string.CompareOrdinal(r, after) > 0);
-        return [.. held.Take(limit).Select(name => state.State.Listings.GetValueOrDefault(name) ?? new RoomListing(name, null))];
+        else
+        {
+            var rooms = state.State.Rooms;
+            IEnumerable<string> held = after is null || rooms.Count == 0
+                ? rooms
+                : string.CompareOrdinal(after, rooms.Max) >= 0 ? [] : rooms.GetViewBetween(after, rooms.Max!).Where(r => string.CompareOrdinal(r, after) > 0);
+            stored = held.Take(limit).Select(name => state.State.Listings.GetValueOrDefault(name) ?? new RoomListing(name, null));
+        }
+        // What is gathered or being written is newer than what is stored.
+        var newer = _writing.Concat(_gathered.Values).Where(l => after is null || string.CompareOrdinal(l.RoomName, after) > 0);
+        var merged = new SortedDictionary<string, RoomListing>(StringComparer.Ordinal);
+        foreach (var listing in stored.Concat(newer))
+        {
+            merged[listing.RoomName] = listing;
+        }
+        return [.. merged.Values.Take(limit)];
+    }
+
+    private async Task WriteRoundsAsync()
+    {
+        while (_round is { } round)
+        {
+            await Task.Delay(Gather, clock);
+            _writing = [.. _gathered.Values];
+            _gathered.Clear();
+            _round = null;
+            try
+            {
+                await WriteAsync(_writing);
+                round.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                // The rooms retry their listings (with back-off).
+                round.TrySetException(e);
+            }
+            finally
+            {
+                _writing = [];
+            }
+        }
+    }
+
+    private async Task WriteAsync(RoomListing[] listings)
+    {
+        if (names is not null)
+        {
+            await names.PutAsync(this.GetPrimaryKeyString(), listings);
+            return;
+        }
+        foreach (var listing in listings)
+        {
+            state.State.Rooms.Add(listing.RoomName);
+            state.State.Listings[listing.RoomName] = listing;
+        }
+        await state.WriteStateAsync();
     }
 }

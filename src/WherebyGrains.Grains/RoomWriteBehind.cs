@@ -5,18 +5,28 @@ using WherebyGrains.Contracts;
 namespace WherebyGrains.Grains;
 
 /// <summary>
-/// Writes a room's record a little after its events arrived (they are durable in the journal
-/// already), so that every event of a burst shares one write; retried, with a longer wait, until
-/// it succeeds. A storage outage logs its first failure with its trace, each retry at debug, and
-/// one line when the write goes through.
+/// Checkpoints a room's record: its events are durable in the journal already, so the record is
+/// written when it is worth a request: <paramref name="delay"/> after the first event it does not
+/// hold (every event meanwhile shares the write), soon after a session ends, and before the room
+/// deactivates. Retried until it succeeds. A storage outage logs its first failure with its trace,
+/// each retry at debug, and one line when the write goes through.
 /// </summary>
-internal sealed partial class RoomWriteBehind(IGrainBase grain, RoomKey key, AttendanceLedger ledger, TimeSpan delay, ILogger logger)
+internal sealed partial class RoomWriteBehind(IGrainBase grain, RoomKey key, AttendanceLedger ledger, TimeSpan delay, TimeProvider clock, ILogger logger)
 {
+    /// <summary>How soon after a session's end the room checkpoints: the settling's people's rows and registrations join the write.</summary>
+    private static readonly TimeSpan AfterSessionEnd = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan MaxRetryWait = TimeSpan.FromSeconds(30);
+
     private IGrainTimer? _timer;
+    private DateTimeOffset _dueAt;
     private int _retries;
 
     /// <summary>Writes what is held after the delay, unless a write is already due.</summary>
     public void Schedule() => Schedule(delay);
+
+    /// <summary>Writes what is held soon: a session ended, the moment a checkpoint is worth most.</summary>
+    public void SessionEnded() => Schedule(AfterSessionEnd < delay ? AfterSessionEnd : delay);
 
     /// <summary>Writes what is held now (before deactivation); a failure is logged, the journal still has it.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
@@ -31,9 +41,18 @@ internal sealed partial class RoomWriteBehind(IGrainBase grain, RoomKey key, Att
         }
     }
 
-    private void Schedule(TimeSpan after) =>
-        _timer ??= grain.RegisterGrainTimer(static (self, _) => self.WriteAsync(), this,
+    private void Schedule(TimeSpan after)
+    {
+        var dueAt = clock.GetUtcNow() + after;
+        if (_timer is not null && _dueAt <= dueAt)
+        {
+            return;
+        }
+        _timer?.Dispose();
+        _dueAt = dueAt;
+        _timer = grain.RegisterGrainTimer(static (self, _) => self.WriteAsync(), this,
             new GrainTimerCreationOptions(after, Timeout.InfiniteTimeSpan) { KeepAlive = true, Interleave = true });
+    }
 
     private async Task WriteAsync()
     {
@@ -58,7 +77,7 @@ internal sealed partial class RoomWriteBehind(IGrainBase grain, RoomKey key, Att
             {
                 LogWriteBehindRetryFailed(key.TenantId, key.RoomName, _retries, e.GetType().Name);
             }
-            Schedule(delay * 2);
+            Schedule(delay * 2 < MaxRetryWait ? delay * 2 : MaxRetryWait);
         }
     }
 

@@ -11,6 +11,8 @@ namespace WherebyGrains.Journal;
 /// </summary>
 public sealed class RoomIngest(IEventJournal journal, IGrainFactory grains, TimeProvider clock)
 {
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Makes <paramref name="evt"/> durable and hands it to its room, within <paramref name="timeout"/>.
     /// Throws when it could not be made durable (the caller answers 503 and Whereby retries), and
@@ -51,8 +53,16 @@ public sealed class RoomIngest(IEventJournal journal, IGrainFactory grains, Time
         {
             if (applied is { New: true })
             {
-                // Not acknowledged after all: the retry Whereby sends after our 503 is the new one.
-                _ = room.ReleaseAsync(evt.Id);
+                // Not acknowledged after all: the retry Whereby sends after our 503 is the new one,
+                // so the room hears it before the 503 goes out (a retry must not overtake it).
+                try
+                {
+                    await room.ReleaseAsync(evt.Id).WaitAsync(ReleaseTimeout, clock, CancellationToken.None);
+                }
+                catch (Exception)
+                {
+                    // The retry then counts as a duplicate: still durable, as the journal takes it.
+                }
             }
             throw;
         }

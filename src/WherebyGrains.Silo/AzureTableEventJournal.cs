@@ -16,8 +16,8 @@ namespace WherebyGrains.Silo;
 /// <summary>
 /// The journal in an Azure Table, written by group commit: events that arrive together (from any
 /// room) are written as one entity, packed (a batch of up to <see cref="MaxEvents"/> events and
-/// about 960 KB). A few batches are in flight at once (one per writer); while they are, the next one
-/// fills. A writer's batches of one second share a partition (<c>{second, unix ms}-{silo}-{writer}</c>,
+/// about 960 KB). One batch is in flight while the next fills; more only when a full batch's worth
+/// waits. A writer's batches of ten seconds share a partition (<c>{window start, unix ms}-{silo}-{writer}</c>,
 /// so that age is a key range; rows <c>{batch}</c>), so that clean-up removes many batches a
 /// transaction. One entity a batch, not one an event, because the storage's work (and Azurite's
 /// above all, which handles each entity of a transaction as a request of its own) follows the
@@ -43,14 +43,16 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     private const int MaxEventBytes = 15 * ChunkBytes;
     private const int MaxDeletes = 100;
     private const int Writers = 4;
+    private const int EventsForAnotherWriter = 16;
+    private static readonly TimeSpan QueuePoll = TimeSpan.FromMilliseconds(2);
     private const int MaxKept = 100_000;
-    private static readonly TimeSpan PartitionWindow = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PartitionWindow = TimeSpan.FromSeconds(10);
 
     private readonly CreatedTable _table;
     private readonly TimeProvider _clock;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
-    private readonly Lazy<Task[]> _writers;
+    private readonly Lazy<Task> _dispatcher;
     private readonly JournalMetrics? _metrics;
 
     // Batches this instance wrote, kept (up to MaxKept events) until its drainer takes them, so
@@ -71,7 +73,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         _clock = clock;
         _metrics = metrics;
         Writer = silo;
-        _writers = new Lazy<Task[]>(() => [.. Enumerable.Range(0, Writers).Select(writer => Task.Run(() => WriteLoopAsync(writer)))]);
+        _dispatcher = new Lazy<Task>(() => Task.Run(DispatchLoopAsync));
     }
 
     /// <inheritdoc />
@@ -80,7 +82,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     /// <inheritdoc />
     public Task AppendAsync(string tenantId, WherebyEvent evt, CancellationToken cancellationToken)
     {
-        _ = _writers.Value;
+        _ = _dispatcher.Value;
         var json = JsonSerializer.SerializeToUtf8Bytes(evt, JournalJsonContext.Default.WherebyEvent);
         if (json.Length > MaxEventBytes)
         {
@@ -156,13 +158,27 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     /// <inheritdoc />
     public void Dispose() => _queue.Writer.TryComplete();
 
-    private async Task WriteLoopAsync(int writer)
+    /// <summary>
+    /// Group commit: one batch in flight while the next fills, so that a batch holds what arrived
+    /// during the write before it. Another writer starts only when a full batch's worth waits
+    /// (<see cref="EventsForAnotherWriter"/>): at a moderate rate, parallel writers would each take a
+    /// few events, and the storage's requests would follow the events instead of the batches.
+    /// </summary>
+    private async Task DispatchLoopAsync()
     {
-        var batch = new List<Pending>();
+        var slots = new Task[Writers];
+        Array.Fill(slots, Task.CompletedTask);
         Pending? carried = null;
         while (carried is not null || await _queue.Reader.WaitToReadAsync())
         {
-            batch.Clear();
+            var busy = slots.Count(s => !s.IsCompleted);
+            if (busy == Writers || (busy > 0 && carried is null && _queue.Reader.Count < EventsForAnotherWriter))
+            {
+                // Wait for a writer, or for the queue to grow to a batch worth another one.
+                await Task.WhenAny(Task.WhenAny(slots), Task.Delay(QueuePoll, _clock));
+                continue;
+            }
+            var batch = new List<Pending>();
             var bytes = 0;
             if (carried is not null)
             {
@@ -174,34 +190,40 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
             {
                 if (batch.Count > 0 && bytes + pending.Size > BatchBytes)
                 {
-                    // It starts the next batch (writers read concurrently, so peeking would not hold it).
                     carried = pending;
                     break;
                 }
                 batch.Add(pending);
                 bytes += pending.Size;
             }
-            if (batch.Count == 0)
+            if (batch.Count > 0)
             {
-                continue;
+                var slot = Array.FindIndex(slots, s => s.IsCompleted);
+                slots[slot] = WriteBatchAsync(slot, batch, bytes);
             }
-            var started = _clock.GetTimestamp();
-            try
+        }
+        await Task.WhenAll(slots);
+    }
+
+    /// <summary>Writes one batch and completes its events' appends; never throws.</summary>
+    private async Task WriteBatchAsync(int writer, List<Pending> batch, int bytes)
+    {
+        var started = _clock.GetTimestamp();
+        try
+        {
+            await WriteAsync(writer, batch, bytes);
+            _metrics?.Record(_clock.GetElapsedTime(started), batch.Count, written: true);
+            foreach (var pending in batch)
             {
-                await WriteAsync(writer, batch, bytes);
-                _metrics?.Record(_clock.GetElapsedTime(started), batch.Count, written: true);
-                foreach (var pending in batch)
-                {
-                    pending.Written.TrySetResult();
-                }
+                pending.Written.TrySetResult();
             }
-            catch (Exception e)
+        }
+        catch (Exception e)
+        {
+            _metrics?.Record(_clock.GetElapsedTime(started), batch.Count, written: false);
+            foreach (var pending in batch)
             {
-                _metrics?.Record(_clock.GetElapsedTime(started), batch.Count, written: false);
-                foreach (var pending in batch)
-                {
-                    pending.Written.TrySetException(e);
-                }
+                pending.Written.TrySetException(e);
             }
         }
     }

@@ -13,90 +13,85 @@ using WherebyGrains.ServiceDefaults;
 namespace WherebyGrains.Silo;
 
 /// <summary>
-/// People's rows in an Azure Table, laid out so that writes go in batches and nobody reads before
-/// writing:
-/// <list type="bullet">
-/// <item>a row per person and session in its room's partition (<c>r_{tenant}_{room hash}</c>,
-/// row <c>{person hash}_{session hash}</c>): the rows a room hands off together go as
-/// entity-group transactions of up to 100;</item>
-/// <item>an index entry per person and room, which tells a person's report which room partitions
-/// to read: in one of <see cref="IndexBuckets"/> partitions of the tenant
-/// (<c>i_{tenant}_{bucket}</c>, row <c>{person hash}_{room hash}</c>), so that the entries of
-/// every room of the silo gathered over <see cref="IndexGather"/> share transactions. Each is
-/// written once per silo (it remembers what it wrote).</item>
-/// </list>
+/// People's rows in an Azure Table, laid out so that a person's report is one range query and the
+/// rows of every room of the silo share transactions: a row per person, room and session
+/// (row key <c>{person hash}_{room hash}_{session hash}</c>) in one of <see cref="Buckets"/>
+/// partitions of the tenant (<c>p_{tenant}_{bucket}</c>, by the person's hash). Rows gather for
+/// <see cref="Gather"/> (the cross-room views' freshness bound is 2 s) and go out as entity-group
+/// transactions of up to 100 rows of one partition: the storage's requests follow the silo's
+/// rate, not the number of rooms.
 /// Rows are written blindly (upsert): one writer at a time per session, in revision order (see
 /// <see cref="IPersonRecords"/>), so the last write is the newest. A withdrawn row stays as a
-/// tombstone (<c>Withdrawn</c>), which the report skips. Keys hold hashes only: person
-/// keys are already keyed hashes, room names and session ids may hold characters keys cannot.
+/// tombstone (<c>Withdrawn</c>), which the report skips. Keys hold hashes only: person keys are
+/// already keyed hashes, room names and session ids may hold characters keys cannot.
 /// </summary>
+/// <remarks>
+/// Releases up to 2026-12-07 kept a row in its room's partition (<c>r_{tenant}_{room hash}</c>,
+/// row <c>{person hash}_{session hash}</c>) and an index entry per person and room
+/// (<c>i_{tenant}_{bucket}</c>, row <c>{person hash}_{room hash}</c>). A report reads those too
+/// (one query of the index partition, empty for anyone who appeared only since), and a row of
+/// the current layout replaces the released one of the same session.
+/// </remarks>
 public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
 {
     /// <summary>The table.</summary>
     public const string Table = "WherebyGrainsPeople";
 
     /// <summary>
-    /// Index partitions per tenant. Each takes Azure's 2,000 entities/s per partition, so a tenant
-    /// takes about 16,000 new person-room pairs a second; a person's report reads one.
+    /// Row partitions per tenant. Each takes Azure's 2,000 entities/s per partition, so a tenant
+    /// takes about 16,000 rows a second; fewer partitions make fuller transactions.
     /// </summary>
-    public const int IndexBuckets = 8;
+    public const int Buckets = 8;
 
     /// <summary>
-    /// How long index entries gather before they are written. Rows wait for their entries, but no
-    /// acknowledgement does: the events are already in the journal.
+    /// How long rows gather before they are written. No acknowledgement waits for them (the events
+    /// are in the journal already); the cross-room views do, within their 2 s bound.
     /// </summary>
-    public static readonly TimeSpan IndexGather = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(500);
 
     private const int MaxBatch = 100;
 
-    // A person of many rooms is read a few partitions at a time, not all at once.
+    // A person of many rooms in the released layout is read a few partitions at a time, not all at once.
     private const int RoomsReadAtOnce = 8;
-
-    // Index entries this silo has written, so that it writes each once; a bound keeps a
-    // long-running silo's memory flat (forgetting costs one idempotent upsert).
-    private const int MaxRemembered = 1_000_000;
 
     private readonly CreatedTable _table;
     private readonly Serializer<AttendanceRow> _serializer;
     private readonly StorageWriteGate _gate;
     private readonly TimeProvider _clock;
-    private readonly ConcurrentDictionary<(string Partition, string Row), bool> _indexed = new();
-    private readonly Channel<IndexEntry> _index = Channel.CreateUnbounded<IndexEntry>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lazy<Task> _indexWriter;
+    private readonly Channel<PendingRow> _pending = Channel.CreateUnbounded<PendingRow>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lazy<Task> _writer;
 
     /// <summary>Rows in <paramref name="storage"/>'s account, written through <paramref name="gate"/>.</summary>
     /// <param name="storage">The storage account.</param>
     /// <param name="serializer">Serializes the rows.</param>
     /// <param name="gate">Bounds the silo's storage writes.</param>
-    /// <param name="clock">Times the gathering of index entries.</param>
+    /// <param name="clock">Times the gathering of rows.</param>
     public AzureTablePersonRecords(StorageOptions storage, Serializer<AttendanceRow> serializer, StorageWriteGate gate, TimeProvider clock)
     {
         _table = new CreatedTable(StorageClients.StateTables(storage).GetTableClient(Table));
         _serializer = serializer;
         _gate = gate;
         _clock = clock;
-        _indexWriter = new Lazy<Task>(() => Task.Run(WriteIndexLoopAsync));
+        _writer = new Lazy<Task>(() => Task.Run(WriteLoopAsync));
     }
 
     /// <inheritdoc />
-    public async Task WriteAsync(string tenantId, string roomName, IReadOnlyList<PersonHandOff> handOffs)
+    public Task WriteAsync(string tenantId, string roomName, IReadOnlyList<PersonHandOff> handOffs)
     {
-        var table = await _table.GetAsync();
+        _ = _writer.Value;
         var room = StoredHash.Hex(roomName);
-        var partition = RoomPartition(tenantId, room);
-
-        // A transaction may touch a row once: the newest revision of each.
-        var rows = handOffs.GroupBy(h => RowKey(h.PersonKey, h.Row.RoomSessionId), StringComparer.Ordinal)
-            .Select(g => (Key: g.Key, HandOff: g.MaxBy(h => h.Revision)!))
-            .ToList();
-        var indexWrites = rows.Select(r => r.HandOff.PersonKey).Distinct(StringComparer.Ordinal)
-            .Select(person => IndexAsync(person, room));
-        var rowWrites = rows.Chunk(MaxBatch).Select(chunk => chunk.Length == 1
-            // A transaction of one costs more than a plain upsert (multipart request and answer).
-            ? WriteAsync(table, t => t.UpsertEntityAsync(Entity(partition, chunk[0].Key, chunk[0].HandOff), TableUpdateMode.Replace))
-            : WriteAsync(table, t => t.SubmitTransactionAsync(chunk.Select(r =>
-                new TableTransactionAction(TableTransactionActionType.UpsertReplace, Entity(partition, r.Key, r.HandOff))))));
-        await Task.WhenAll(indexWrites.Concat(rowWrites));
+        var written = new List<Task>(handOffs.Count);
+        foreach (var handOff in handOffs)
+        {
+            var (tenant, person) = Split(handOff.PersonKey);
+            var row = new PendingRow(Partition(tenant, person), $"{person}_{room}_{StoredHash.Hex(handOff.Row.RoomSessionId)}", handOff);
+            if (!_pending.Writer.TryWrite(row))
+            {
+                return Task.FromException(new ObjectDisposedException(nameof(AzureTablePersonRecords)));
+            }
+            written.Add(row.Written.Task);
+        }
+        return Task.WhenAll(written);
     }
 
     /// <inheritdoc />
@@ -104,100 +99,95 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     {
         var table = await _table.GetAsync();
         var (tenantId, person) = Split(personKey);
-        var rooms = new List<string>();
-        var index = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {IndexPartition(tenantId, person)} and RowKey gt {person + "_"} and RowKey lt {person + "`"}");
-        await foreach (var entry in table.QueryAsync<TableEntity>(index, select: ["RowKey"]))
-        {
-            rooms.Add(entry.RowKey[(person.Length + 1)..]);
-        }
         var rows = new ConcurrentDictionary<(string Room, string Session), PersonSessionRow>();
-        await Parallel.ForEachAsync(rooms, new ParallelOptions { MaxDegreeOfParallelism = RoomsReadAtOnce }, async (room, cancellationToken) =>
+        await ReadReleasedLayoutAsync(table, tenantId, person, rows);
+        // The current layout last: its row of a session replaces the released one.
+        await foreach (var entity in table.QueryAsync<TableEntity>(PersonFilter(Partition(tenantId, person), person), select: ["Row", "Revision", "Withdrawn"]))
         {
-            // Every row of the person in the room: keys from "{person}_" up to (not including) "{person}`".
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {RoomPartition(tenantId, room)} and RowKey gt {person + "_"} and RowKey lt {person + "`"}");
-            await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["Row", "Revision", "Withdrawn"], cancellationToken: cancellationToken))
-            {
-                if (entity.GetBinary("Row") is { } bytes && _serializer.Deserialize(bytes) is { } row)
-                {
-                    rows[(row.RoomName, row.RoomSessionId)] = new PersonSessionRow(row, entity.GetInt64("Revision") ?? 0) { Withdrawn = entity.GetBoolean("Withdrawn") ?? false };
-                }
-            }
-        });
+            Take(entity, rows);
+        }
         // Tombstones stay until here: they hide an older row of the same session held elsewhere.
         return [.. rows.Values.Where(r => !r.Withdrawn).Select(r => r.Row)];
     }
 
     /// <inheritdoc />
-    public void Dispose() => _index.Writer.TryComplete();
+    public void Dispose() => _pending.Writer.TryComplete();
 
-    /// <summary>Queues the person's index entry for the room unless this silo wrote it already; completes once it is durable.</summary>
-    private Task IndexAsync(string personKey, string room)
+    /// <summary>The rows of the released layout: the person's index entries name their rooms' partitions.</summary>
+    private async Task ReadReleasedLayoutAsync(TableClient table, string tenantId, string person, ConcurrentDictionary<(string Room, string Session), PersonSessionRow> rows)
     {
-        var (tenantId, person) = Split(personKey);
-        var entry = new IndexEntry(IndexPartition(tenantId, person), $"{person}_{room}");
-        if (_indexed.ContainsKey((entry.Partition, entry.Row)))
+        var rooms = new List<string>();
+        await foreach (var entry in table.QueryAsync<TableEntity>(PersonFilter($"i_{tenantId}_{BucketOf(person)}", person), select: ["RowKey"]))
         {
-            return Task.CompletedTask;
+            rooms.Add(entry.RowKey[(person.Length + 1)..]);
         }
-        _ = _indexWriter.Value;
-        return _index.Writer.TryWrite(entry) ? entry.Written.Task : Task.FromException(new ObjectDisposedException(nameof(AzureTablePersonRecords)));
+        await Parallel.ForEachAsync(rooms, new ParallelOptions { MaxDegreeOfParallelism = RoomsReadAtOnce }, async (room, cancellationToken) =>
+        {
+            await foreach (var entity in table.QueryAsync<TableEntity>(PersonFilter($"r_{tenantId}_{room}", person), select: ["Row", "Revision", "Withdrawn"], cancellationToken: cancellationToken))
+            {
+                Take(entity, rows);
+            }
+        });
     }
 
-    /// <summary>Group commit: what the silo's rooms queue within a gathering goes out together, a transaction per partition.</summary>
-    private async Task WriteIndexLoopAsync()
+    private void Take(TableEntity entity, ConcurrentDictionary<(string Room, string Session), PersonSessionRow> rows)
     {
-        var round = new List<IndexEntry>();
-        while (await _index.Reader.WaitToReadAsync())
+        if (entity.GetBinary("Row") is { } bytes && _serializer.Deserialize(bytes) is { } row)
         {
-            await Task.Delay(IndexGather, _clock);
+            rows[(row.RoomName, row.RoomSessionId)] = new PersonSessionRow(row, entity.GetInt64("Revision") ?? 0) { Withdrawn = entity.GetBoolean("Withdrawn") ?? false };
+        }
+    }
+
+    /// <summary>Group commit: the rows the silo's rooms hand off within a gathering go out together, transactions per partition.</summary>
+    private async Task WriteLoopAsync()
+    {
+        var round = new List<PendingRow>();
+        while (await _pending.Reader.WaitToReadAsync())
+        {
+            await Task.Delay(Gather, _clock);
             round.Clear();
-            while (_index.Reader.TryRead(out var entry))
+            while (_pending.Reader.TryRead(out var row))
             {
-                round.Add(entry);
+                round.Add(row);
             }
-            var writes = round.GroupBy(e => e.Partition, StringComparer.Ordinal)
-                .SelectMany(partition => partition.GroupBy(e => e.Row, StringComparer.Ordinal).Chunk(MaxBatch).Select(chunk => (partition.Key, Rows: chunk)))
-                .Select(batch => WriteIndexBatchAsync(batch.Key, batch.Rows));
+            var writes = round.GroupBy(r => r.Partition, StringComparer.Ordinal)
+                .SelectMany(partition => partition.GroupBy(r => r.Row, StringComparer.Ordinal).Chunk(MaxBatch).Select(chunk => (partition.Key, Rows: chunk)))
+                .Select(batch => WriteBatchAsync(batch.Key, batch.Rows));
             await Task.WhenAll(writes);
         }
     }
 
-    /// <summary>Writes one partition's entries (each row once) and completes everyone who waits for them; never throws.</summary>
-    private async Task WriteIndexBatchAsync(string partition, IGrouping<string, IndexEntry>[] rows)
+    /// <summary>Writes one partition's rows (a transaction touches a row once: its newest revision) and completes everyone who waits for them; never throws.</summary>
+    private async Task WriteBatchAsync(string partition, IGrouping<string, PendingRow>[] rows)
     {
         try
         {
             var table = await _table.GetAsync();
-            await (rows.Length == 1
-                ? WriteAsync(table, t => t.UpsertEntityAsync(new TableEntity(partition, rows[0].Key), TableUpdateMode.Replace))
-                : WriteAsync(table, t => t.SubmitTransactionAsync(rows.Select(r =>
-                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, r.Key))))));
+            var entities = rows.Select(r => Entity(partition, r.Key, r.MaxBy(p => p.HandOff.Revision)!.HandOff)).ToList();
+            using (await _gate.EnterAsync())
+            {
+                // A transaction of one costs more than a plain upsert (multipart request and answer).
+                if (entities.Count == 1)
+                {
+                    await table.UpsertEntityAsync(entities[0], TableUpdateMode.Replace);
+                }
+                else
+                {
+                    await table.SubmitTransactionAsync(entities.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)));
+                }
+            }
         }
         catch (Exception e)
         {
-            foreach (var entry in rows.SelectMany(r => r))
+            foreach (var row in rows.SelectMany(r => r))
             {
-                entry.Written.TrySetException(e);
+                row.Written.TrySetException(e);
             }
             return;
         }
-        if (_indexed.Count >= MaxRemembered)
+        foreach (var row in rows.SelectMany(r => r))
         {
-            _indexed.Clear();
-        }
-        foreach (var entry in rows.SelectMany(r => r))
-        {
-            _indexed[(entry.Partition, entry.Row)] = true;
-            entry.Written.TrySetResult();
-        }
-    }
-
-    private async Task WriteAsync<T>(TableClient table, Func<TableClient, Task<T>> write)
-    {
-        using (await _gate.EnterAsync())
-        {
-            await write(table);
+            row.Written.TrySetResult();
         }
     }
 
@@ -208,13 +198,14 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
         ["Withdrawn"] = handOff.Withdrawn,
     };
 
-    private static string RoomPartition(string tenantId, string roomHash) => $"r_{tenantId}_{roomHash}";
+    /// <summary>Every row of the person in a partition: keys from "{person}_" up to (not including) "{person}`".</summary>
+    private static string PersonFilter(string partition, string person) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {person + "_"} and RowKey lt {person + "`"}");
 
-    /// <summary>The person's index partition: a bucket by the first hex digit of their hash.</summary>
-    private static string IndexPartition(string tenantId, string person) =>
-        $"i_{tenantId}_{Convert.ToInt32(person[..1], 16) % IndexBuckets}";
+    private static string Partition(string tenantId, string person) => $"p_{tenantId}_{BucketOf(person)}";
 
-    private static string RowKey(string personKey, string roomSessionId) => $"{Split(personKey).Person}_{StoredHash.Hex(roomSessionId)}";
+    /// <summary>A person's bucket: by the first hex digit of their hash.</summary>
+    private static int BucketOf(string person) => Convert.ToInt32(person[..1], 16) % Buckets;
 
     /// <summary>A person key is <c>{tenantId}/{hex}</c> (<see cref="PersonKeys"/>).</summary>
     private static (string TenantId, string Person) Split(string personKey)
@@ -223,8 +214,8 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
         return slash > 0 ? (personKey[..slash], personKey[(slash + 1)..]) : throw new ArgumentException("Not a person key.", nameof(personKey));
     }
 
-    /// <summary>An index entry waiting to be written; the silo remembers (partition, row) once it is.</summary>
-    private sealed record IndexEntry(string Partition, string Row)
+    /// <summary>A row waiting to be written.</summary>
+    private sealed record PendingRow(string Partition, string Row, PersonHandOff HandOff)
     {
         public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -22,6 +22,7 @@ public sealed class AzureTableRoomNames(StorageOptions storage, StorageWriteGate
     // Row keys hold at most 1 KiB (512 UTF-16 units): two key characters a unit fit 256 of them.
     private const int MaxUnits = 256;
     private const int PrefixUnits = 240;
+    private const int MaxBatch = 100;
 
     // 256 characters keys allow, in ascending order: a unit u is Digits[u >> 8], Digits[u & 0xff],
     // so keys compare as the names do. (Keys refuse / \ # ? and control characters.)
@@ -33,18 +34,35 @@ public sealed class AzureTableRoomNames(StorageOptions storage, StorageWriteGate
     private readonly CreatedTable _table = new(StorageClients.StateTables(storage).GetTableClient(Table));
 
     /// <inheritdoc />
-    public async Task PutAsync(string bucketKey, RoomListing listing)
+    public async Task PutAsync(string bucketKey, IReadOnlyCollection<RoomListing> listings)
     {
         var table = await _table.GetAsync();
-        var entity = new TableEntity(PartitionOf(bucketKey), RowKeyOf(listing.RoomName)) { ["Name"] = listing.RoomName };
+        var partition = PartitionOf(bucketKey);
+        await Task.WhenAll(listings.Select(listing => Entity(partition, listing)).Chunk(MaxBatch).Select(async chunk =>
+        {
+            using (await gate.EnterAsync())
+            {
+                // A transaction of one costs more than a plain upsert (multipart request and answer).
+                if (chunk.Length == 1)
+                {
+                    await table.UpsertEntityAsync(chunk[0], TableUpdateMode.Replace);
+                }
+                else
+                {
+                    await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)));
+                }
+            }
+        }));
+    }
+
+    private TableEntity Entity(string partition, RoomListing listing)
+    {
+        var entity = new TableEntity(partition, RowKeyOf(listing.RoomName)) { ["Name"] = listing.RoomName };
         if (listing.Summary is { } summary)
         {
             entity["Summary"] = serializer.SerializeToArray(summary);
         }
-        using (await gate.EnterAsync())
-        {
-            await table.UpsertEntityAsync(entity, TableUpdateMode.Replace);
-        }
+        return entity;
     }
 
     /// <inheritdoc />

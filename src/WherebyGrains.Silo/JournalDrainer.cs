@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Collections.Concurrent;
 using WherebyGrains.Contracts;
 using WherebyGrains.Journal;
@@ -6,26 +7,37 @@ namespace WherebyGrains.Silo;
 
 /// <summary>
 /// Applies journal entries to their rooms and removes them once the rooms' own records hold them:
-/// the batches this silo wrote from memory (nothing read back), the rest from the table. Only
-/// entries older than <see cref="Age"/> are looked at: by then a live room has written them
-/// itself (write-behind), so applying is a dedupe that confirms durability; after a crash, or when
-/// a room was unreachable, it is how the events reach their rooms. Each silo drains what it wrote
-/// and what silos that membership no longer counts as alive wrote (see <see cref="Drains"/>), so
-/// that N silos do not each apply and delete every entry. Rooms dedupe, and the rules are
-/// order-free, so an entry applied twice or late is harmless.
+/// the batches this silo wrote from memory (nothing read back), the rest from the table. Its own
+/// entries wait until they are older than <see cref="Age"/> (the rooms' checkpoint interval,
+/// <see cref="SessionsOptions.WriteBehind"/>, and a margin): by then a live room has checkpointed
+/// them itself, so applying is a dedupe that confirms durability (or forces the checkpoint of a
+/// room that could not). The entries of a silo membership no longer counts as alive are applied
+/// at once: after a crash, that is how its events reach their rooms again. Each silo drains what
+/// it wrote and what dead silos wrote (see <see cref="Drains"/>), so that N silos do not each apply
+/// and delete every entry. Rooms dedupe, and the rules are order-free, so an entry applied twice or
+/// late is harmless.
 /// </summary>
 internal sealed partial class JournalDrainer(
     IEventJournal journal,
     IGrainFactory grains,
     IClusterMembershipService membership,
+    IOptions<SessionsOptions> sessions,
     TimeProvider clock,
     ILogger<JournalDrainer> logger) : BackgroundService
 {
-    /// <summary>How old an entry is before it is drained: several write-behind periods.</summary>
-    public static readonly TimeSpan Age = TimeSpan.FromSeconds(15);
+    /// <summary>How old a live silo's entry is before any silo drains it (a writer that cannot), beyond <see cref="Age"/>.</summary>
+    public static readonly TimeSpan StaleMargin = TimeSpan.FromMinutes(2);
 
-    /// <summary>How old an entry is before any silo drains it, even one whose writer is alive (a writer that cannot).</summary>
-    public static readonly TimeSpan Stale = TimeSpan.FromMinutes(2);
+    /// <summary>How old a dead silo's entry is before it is drained: its answers were all given by then.</summary>
+    private static readonly TimeSpan Settled = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan AgeMargin = TimeSpan.FromSeconds(30);
+
+    /// <summary>How old this silo's own entry is before it is drained: a room's checkpoint interval and a margin.</summary>
+    public TimeSpan Age => sessions.Value.WriteBehind + AgeMargin;
+
+    /// <summary>How old an entry is before any silo drains it, even one whose writer is alive.</summary>
+    public TimeSpan Stale => Age + StaleMargin;
 
     private const int Page = 500;
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
@@ -35,6 +47,8 @@ internal sealed partial class JournalDrainer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var lastScan = long.MinValue;
+        var scanFull = false;
+        var scannedVersion = MembershipVersion.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             var read = 0;
@@ -48,15 +62,20 @@ internal sealed partial class JournalDrainer(
                 var own = journal.TakeWrittenBefore(now - Age, Page);
                 read = own.Count;
                 await ApplyAndRemoveAsync(own, stoppingToken);
-                if (read < Page && (read == 0 || lastScan == long.MinValue || clock.GetElapsedTime(lastScan) >= ScanEvery))
+                // Not at every idle second (the scan reads what memory holds too, until it is old
+                // enough), but at once when membership changed: a dead silo's entries are recovery.
+                var snapshot = membership.CurrentSnapshot;
+                if (read < Page && (lastScan == long.MinValue || scanFull || snapshot.Version != scannedVersion || clock.GetElapsedTime(lastScan) >= ScanEvery))
                 {
                     lastScan = clock.GetTimestamp();
-                    var alive = membership.CurrentSnapshot.Members.Values
+                    scannedVersion = snapshot.Version;
+                    var alive = snapshot.Members.Values
                         .Where(m => m.Status is not (SiloStatus.Dead or SiloStatus.None))
                         .Select(m => m.SiloAddress.ToParsableString())
                         .ToHashSet(StringComparer.Ordinal);
-                    var stored = await journal.ReadWrittenBeforeAsync(now - Age, Page, e => Drains(e, journal.Writer, alive, now - Stale), stoppingToken);
+                    var stored = await journal.ReadWrittenBeforeAsync(now - Settled, Page, e => Drains(e, journal.Writer, alive, now - Age, now - Stale), stoppingToken);
                     read = stored.Count;
+                    scanFull = read >= Page;
                     await ApplyAndRemoveAsync(stored, stoppingToken);
                 }
             }
@@ -115,12 +134,13 @@ internal sealed partial class JournalDrainer(
     }
 
     /// <summary>
-    /// Whether the silo <paramref name="me"/> drains <paramref name="entry"/>: its own; those of a
-    /// silo not among <paramref name="alive"/> (dead, gone, or an entry that does not say); and any
-    /// written before <paramref name="staleBefore"/>, whoever wrote it.
+    /// Whether the silo <paramref name="me"/> drains <paramref name="entry"/>: its own written before
+    /// <paramref name="ownBefore"/>; those of a silo not among <paramref name="alive"/> (dead, gone,
+    /// or an entry that does not say); and any written before <paramref name="staleBefore"/>,
+    /// whoever wrote it.
     /// </summary>
-    internal static bool Drains(JournalEntry entry, string me, IReadOnlySet<string> alive, DateTimeOffset staleBefore) =>
-        entry.Writer is null || entry.Writer == me || !alive.Contains(entry.Writer) || entry.WrittenAt < staleBefore;
+    internal static bool Drains(JournalEntry entry, string me, IReadOnlySet<string> alive, DateTimeOffset ownBefore, DateTimeOffset staleBefore) =>
+        entry.Writer == me ? entry.WrittenAt < ownBefore : entry.Writer is null || !alive.Contains(entry.Writer) || entry.WrittenAt < staleBefore;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Drained {Count} journal entries: their rooms hold them durably")]
     private partial void LogApplied(int count);

@@ -127,4 +127,22 @@ public sealed class RoomIndexTests(ClusterFixture fixture) : IClassFixture<Clust
         await fixture.Cluster.DeactivateAsync((Orleans.Runtime.IAddressable)bucket);
         Assert.Equal([new RoomListing("/b", Totals("/b", 1)), new("/c", null)], await bucket.ListAsync("/a", 10));
     }
+
+    [Fact]
+    public async Task Listings_gathered_for_a_write_are_listed_already_and_the_newest_of_a_room_wins()
+    {
+        var bucket = Bucket("index-gather", 3);
+        var first = bucket.PutAsync(new RoomListing("/g1", null));
+        var totals = bucket.PutAsync(new RoomListing("/g1", Totals("/g1", 1)));
+        var second = bucket.PutAsync(new RoomListing("/g2", null));
+
+        // Within the gathering (250 ms), before any write completed: the list shows them, the newest listing of /g1.
+        var listed = await bucket.ListAsync(null, 10);
+        Assert.False(first.IsCompleted && second.IsCompleted && totals.IsCompleted);
+        Assert.Equal([new RoomListing("/g1", Totals("/g1", 1)), new RoomListing("/g2", null)], listed);
+
+        await Task.WhenAll(first, totals, second);
+        Assert.Equal(listed, await bucket.ListAsync(null, 10));
+        Assert.Equal([new RoomListing("/g2", null)], await bucket.ListAsync("/g1", 10));
+    }
 }

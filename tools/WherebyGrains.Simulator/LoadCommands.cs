@@ -8,6 +8,8 @@ using Azure.Data.Tables;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
+using WherebyGrains.Attendance;
+
 namespace WherebyGrains.Simulator;
 
 /// <summary>What the load command sends.</summary>
@@ -131,6 +133,12 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
         [CommandOption("--hours-ago <HOURS>"), Description("With --shape meetings: the meetings start this many hours before now (at least 11: a meeting spans up to about 10 hours); default: yesterday at 08:00. Recent meetings keep their rooms' archives hours away, as real ones do.")]
         public double? HoursAgo { get; init; }
 
+        [CommandOption("--meetings <N>"), Description("With --shape meetings: send every event of this many whole meetings (each in its own room; --events is then ignored).")]
+        public int? Meetings { get; init; }
+
+        [CommandOption("--live"), Description("With --shape meetings and --rate: each event is dated when it is sent (the meetings' order kept, their time compressed), so that rooms see live sessions, as they do in service, instead of yesterday's finished ones. The run must end within the signature tolerance (5 min).")]
+        public bool Live { get; init; }
+
         [CommandOption("--count-storage-requests <SECONDS>"), Description("Also count the server's storage requests per event (from its /metrics), including the work that follows for this many seconds after the last answer (write-behind, hand-offs, journal clean-up).")]
         public int? CountStorageRequests { get; init; }
     }
@@ -147,7 +155,7 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency }) { BaseAddress = new Uri(settings.Url), Timeout = TimeSpan.FromSeconds(10) };
         var requestsBefore = settings.CountStorageRequests is null ? 0 : await OutgoingRequestsAsync(http, cancellationToken);
-        var result = await LoadResult.MeasureAsync(settings.Label, settings.Events, settings.Concurrency, async i =>
+        var result = await LoadResult.MeasureAsync(settings.Label, bodies.Length, settings.Concurrency, async i =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, settings.Path) { Content = new ByteArrayContent(bodies[i].Body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -159,7 +167,7 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
         {
             await Task.Delay(TimeSpan.FromSeconds(settle), cancellationToken);
             var requests = await OutgoingRequestsAsync(http, cancellationToken) - requestsBefore;
-            result = result with { StorageRequestsPerOperation = requests / settings.Events };
+            result = result with { StorageRequestsPerOperation = requests / bodies.Length };
         }
         Report(result, settings.Results);
         // Errors are part of the result (reported, counted), not a failure of the measurement.
@@ -189,13 +197,23 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
         var origin = settings.HoursAgo is { } hours
             ? now.AddHours(-Math.Max(11, hours))
             : new DateTimeOffset(now.AddDays(-1).UtcDateTime.Date.AddHours(8), TimeSpan.Zero);
-        var events = new List<(long At, string Body)>();
-        for (var seed = 1; events.Count < settings.Events; seed++)
+        var events = new List<(RoomEvent Event, string Room)>();
+        for (var seed = 1; settings.Meetings is { } meetings ? seed <= meetings : events.Count < settings.Events; seed++)
         {
-            var meeting = GeneratedMeeting.Generate(seed, origin);
-            events.AddRange(meeting.Events.Select(e => (e.At, WherebyPayloads.From(e, $"/load-{run}-{seed}"))));
+            events.AddRange(GeneratedMeeting.Generate(seed, origin).Events.Select(e => (e, $"/load-{run}-{seed}")));
         }
-        return events.OrderBy(e => e.At).Take(settings.Events).Select(e => e.Body);
+        var sent = events.OrderBy(e => e.Event.At).Take(settings.Meetings is null ? settings.Events : events.Count);
+        if (!settings.Live)
+        {
+            return sent.Select(e => WherebyPayloads.From(e.Event, e.Room));
+        }
+        if (settings.Rate <= 0 || events.Count / settings.Rate > 240)
+        {
+            throw new InvalidOperationException("--live needs a --rate at which the run ends within 4 minutes (the signature tolerance is 5).");
+        }
+        // Dated when sent: event i at i/rate seconds after the start.
+        var start = now.ToUnixTimeMilliseconds();
+        return sent.Select((e, i) => WherebyPayloads.From(e.Event with { At = start + (long)(i * 1000 / settings.Rate) }, e.Room));
     }
 
     /// <summary>Prints a result and appends it to the results file, if any.</summary>

@@ -12,6 +12,8 @@ app.Configure(config =>
         .WithDescription("Send distinct signed events as fast as the server takes them; report events/s and p50/p99.");
     config.AddCommand<StorageUpsertsCommand>("storage-upserts")
         .WithDescription("Measure the storage account's own single-entity upsert rate.");
+    config.AddCommand<StorageProxyCommand>("storage-proxy")
+        .WithDescription("Count the storage requests a service makes, from outside it: a proxy in front of the storage's table endpoint.");
     config.AddCommand<LoadReportCommand>("load-report")
         .WithDescription("Render load results as Markdown with the target ratios.");
 });

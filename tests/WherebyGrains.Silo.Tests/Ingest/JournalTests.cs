@@ -99,9 +99,10 @@ public sealed class JournalTests : AzuriteTest
         Assert.Equal([("from-a", a.Writer), ("from-b", b.Writer)], everything.Select(e => (e.Event.Id, e.Writer)).OrderBy(e => e.Id));
         Assert.All(everything, e => Assert.InRange(e.WrittenAt, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow));
 
-        var staleBefore = DateTimeOffset.UtcNow - JournalDrainer.Stale;
+        // Both entries are fresh: a's own count as old enough here (ownBefore in the future), b's only once b is dead.
+        var staleBefore = DateTimeOffset.UtcNow - JournalDrainer.StaleMargin;
         async Task<string[]> DrainedByA(IReadOnlySet<string> alive) =>
-            [.. (await a.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, e => JournalDrainer.Drains(e, a.Writer, alive, staleBefore), TestContext.Current.CancellationToken))
+            [.. (await a.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, e => JournalDrainer.Drains(e, a.Writer, alive, DateTimeOffset.UtcNow.AddMinutes(1), staleBefore), TestContext.Current.CancellationToken))
                 .Select(e => e.Event.Id).Order()];
 
         Assert.Equal(["from-a"], await DrainedByA(new HashSet<string> { a.Writer, b.Writer }));
@@ -109,15 +110,22 @@ public sealed class JournalTests : AzuriteTest
     }
 
     [Fact]
-    public void An_entry_that_does_not_say_who_wrote_it_or_is_stale_is_drained_by_any_silo()
+    public void An_entry_that_does_not_say_who_wrote_it_or_is_stale_is_drained_by_any_silo_and_its_own_once_old_enough()
     {
         var now = DateTimeOffset.UtcNow;
         var alive = new HashSet<string> { "a", "b" };
+        var ownBefore = now.AddSeconds(-90);
+        var staleBefore = now.AddMinutes(-3.5);
         JournalEntry Entry(string? silo, DateTimeOffset writtenAt) => new("p", "r", SiloFactory.Tenant, Event("e", "/drain", now), silo, writtenAt);
 
-        Assert.True(JournalDrainer.Drains(Entry(null, now), "a", alive, now - JournalDrainer.Stale));
-        Assert.False(JournalDrainer.Drains(Entry("b", now.AddSeconds(-30)), "a", alive, now - JournalDrainer.Stale));
-        Assert.True(JournalDrainer.Drains(Entry("b", now.AddMinutes(-3)), "a", alive, now - JournalDrainer.Stale));
+        Assert.True(JournalDrainer.Drains(Entry(null, now), "a", alive, ownBefore, staleBefore));
+        Assert.False(JournalDrainer.Drains(Entry("b", now.AddSeconds(-30)), "a", alive, ownBefore, staleBefore));
+        Assert.False(JournalDrainer.Drains(Entry("b", now.AddMinutes(-3)), "a", alive, ownBefore, staleBefore));
+        Assert.True(JournalDrainer.Drains(Entry("b", now.AddMinutes(-4)), "a", alive, ownBefore, staleBefore));
+        Assert.True(JournalDrainer.Drains(Entry("c", now), "a", alive, ownBefore, staleBefore));
+        // Its own wait for the rooms' checkpoints.
+        Assert.False(JournalDrainer.Drains(Entry("a", now.AddSeconds(-60)), "a", alive, ownBefore, staleBefore));
+        Assert.True(JournalDrainer.Drains(Entry("a", now.AddSeconds(-91)), "a", alive, ownBefore, staleBefore));
     }
 
     [Fact]
@@ -170,7 +178,7 @@ public sealed class JournalTests : AzuriteTest
     [Fact]
     public async Task A_running_silo_drains_the_batches_it_wrote_once_their_rooms_hold_them()
     {
-        await using var silo = new SiloFactory(Azurite.ConnectionString);
+        await using var silo = new SiloFactory(Azurite.ConnectionString, new Dictionary<string, string> { ["WherebyGrains:Sessions:WriteBehind"] = "00:00:01" });
         var at = DateTimeOffset.UtcNow.AddMinutes(-5);
         var sender = silo.Webhooks();
         foreach (var id in new[] { "d1", "d2", "d3" })
@@ -180,10 +188,10 @@ public sealed class JournalTests : AzuriteTest
         var room = silo.Grains.GetGrain<IRoomGrain>(new RoomKey(SiloFactory.Tenant, "/drained").ToString());
         using var check = NewJournal();
 
-        // The journal drains entries older than JournalDrainer.Age: wait past it.
+        // The journal drains entries older than the checkpoint interval (1 s here) and 30 s.
         var left = await Eventually.Async(
             async () => (await check.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 10, take: null, TestContext.Current.CancellationToken)).Count,
-            count => count == 0, JournalDrainer.Age * 4);
+            count => count == 0, TimeSpan.FromSeconds(90));
 
         Assert.Equal(0, left);
         Assert.Equal(3, (await room.GetRecordedEventsAsync()).Count);

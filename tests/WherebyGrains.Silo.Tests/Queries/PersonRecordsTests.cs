@@ -9,7 +9,7 @@ using WherebyGrains.ServiceDefaults;
 
 namespace WherebyGrains.Silo.Tests;
 
-/// <summary>People's rows in the Azure Table against a real Azurite: batches per room, the person index, revisions, awkward keys.</summary>
+/// <summary>People's rows in the Azure Table against a real Azurite: rows of many rooms in shared partitions, the released layout, revisions, awkward keys.</summary>
 [Trait("Category", "Integration")]
 public sealed class PersonRecordsTests : AzuriteTest
 {
@@ -87,38 +87,59 @@ public sealed class PersonRecordsTests : AzuriteTest
     }
 
     [Fact]
-    public async Task A_person_is_indexed_once_per_room_however_many_sessions_they_attend()
-    {
-        var records = NewRecords();
-        for (var session = 0; session < 3; session++)
-        {
-            await records.WriteAsync(SiloFactory.Tenant, "/weekly", [HandOff("carol", "/weekly", $"s{session}", 1, attended: 60)]);
-        }
-
-        Assert.Equal(3, (await records.ReadAsync(Keys.For(SiloFactory.Tenant, "carol"))).Count);
-        Assert.Single(await IndexEntriesAsync());
-    }
-
-    [Fact]
-    public async Task Index_entries_of_many_rooms_written_at_once_land_in_the_tenants_few_index_partitions()
+    public async Task Rows_of_many_rooms_written_at_once_share_the_tenants_few_partitions_and_their_transactions()
     {
         var records = NewRecords();
 
-        // Forty rooms hand off at once, five people each: their entries share a gathering.
+        // Forty rooms hand off at once, five people each: their rows share a gathering.
         await Task.WhenAll(Enumerable.Range(0, 40).Select(room => records.WriteAsync(SiloFactory.Tenant, $"/tutorial-{room}",
             [.. Enumerable.Range(0, 5).Select(p => HandOff($"tutee-{room}-{p}", $"/tutorial-{room}", "s1", 1, attended: 60))])));
 
-        var entries = await IndexEntriesAsync();
-        Assert.Equal(200, entries.Count);
-        Assert.InRange(entries.Select(e => e.PartitionKey).Distinct().Count(), 2, AzureTablePersonRecords.IndexBuckets);
+        var tutees = Enumerable.Range(0, 40).SelectMany(room => Enumerable.Range(0, 5).Select(p => Keys.For(SiloFactory.Tenant, $"tutee-{room}-{p}")))
+            .Select(key => key[(key.IndexOf('/') + 1)..] + "_").ToList();
+        var rows = (await EntitiesAsync("p_")).Where(r => tutees.Any(t => r.RowKey.StartsWith(t, StringComparison.Ordinal))).ToList();
+        Assert.Equal(200, rows.Count);
+        Assert.InRange(rows.Select(e => e.PartitionKey).Distinct().Count(), 2, AzureTablePersonRecords.Buckets);
         Assert.Equal("/tutorial-17", Assert.Single(await records.ReadAsync(Keys.For(SiloFactory.Tenant, "tutee-17-3"))).RoomName);
     }
 
-    private async Task<List<TableEntity>> IndexEntriesAsync()
+    [Fact]
+    public async Task Rows_of_the_released_layout_are_read_and_a_newer_row_of_the_same_session_replaces_them()
+    {
+        // Releases up to 2026-12-07: a row in its room's partition, an index entry per person and room.
+        var records = NewRecords();
+        var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<AttendanceRow>>();
+        var key = Keys.For(SiloFactory.Tenant, "dora");
+        var person = key[(key.IndexOf('/') + 1)..];
+        var table = new TableClient(Azurite.ConnectionString, AzureTablePersonRecords.Table);
+        await table.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
+        foreach (var (room, session, attended) in new[] { ("/old-room", "s1", 600.0), ("/old-room", "s2", 60.0), ("/other-old", "s7", 90.0) })
+        {
+            var roomHash = StoredHash.Hex(room);
+            await table.UpsertEntityAsync(new TableEntity($"i_{SiloFactory.Tenant}_{Convert.ToInt32(person[..1], 16) % 8}", $"{person}_{roomHash}"), cancellationToken: TestContext.Current.CancellationToken);
+            await table.UpsertEntityAsync(new TableEntity($"r_{SiloFactory.Tenant}_{roomHash}", $"{person}_{StoredHash.Hex(session)}")
+            {
+                ["Row"] = serializer.SerializeToArray(HandOff("dora", room, session, 1, attended, ended: true).Row),
+                ["Revision"] = 1L,
+                ["Withdrawn"] = false,
+            }, cancellationToken: TestContext.Current.CancellationToken);
+        }
+        Assert.Equal([("/old-room", "s1", 600.0), ("/old-room", "s2", 60.0), ("/other-old", "s7", 90.0)], Rows(await records.ReadAsync(key)));
+
+        // A late event after the upgrade: s1's row again, in the current layout; s2 withdrawn.
+        await records.WriteAsync(SiloFactory.Tenant, "/old-room", [HandOff("dora", "/old-room", "s1", 5, attended: 660, ended: true), PersonHandOff.Withdrawal(key, "/old-room", "s2", 5)]);
+        Assert.Equal([("/old-room", "s1", 660.0), ("/other-old", "s7", 90.0)], Rows(await records.ReadAsync(key)));
+
+        static (string, string, double)[] Rows(IReadOnlyList<AttendanceRow> rows) =>
+            [.. rows.Select(r => (r.RoomName, r.RoomSessionId, r.AttendedSeconds)).OrderBy(r => r.RoomName, StringComparer.Ordinal).ThenBy(r => r.RoomSessionId, StringComparer.Ordinal)];
+    }
+
+    private async Task<List<TableEntity>> EntitiesAsync(string partitionPrefix)
     {
         var table = new TableClient(Azurite.ConnectionString, AzureTablePersonRecords.Table);
         var entries = new List<TableEntity>();
-        await foreach (var entry in table.QueryAsync<TableEntity>(e => e.PartitionKey.CompareTo("i_") >= 0 && e.PartitionKey.CompareTo("i`") < 0, cancellationToken: TestContext.Current.CancellationToken))
+        var end = partitionPrefix[..^1] + (char)(partitionPrefix[^1] + 1);
+        await foreach (var entry in table.QueryAsync<TableEntity>(e => e.PartitionKey.CompareTo(partitionPrefix) >= 0 && e.PartitionKey.CompareTo(end) < 0, cancellationToken: TestContext.Current.CancellationToken))
         {
             entries.Add(entry);
         }

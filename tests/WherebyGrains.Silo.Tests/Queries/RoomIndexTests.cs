@@ -23,11 +23,13 @@ public sealed class RoomIndexTests : AzuriteTest
     {
         var names = NewNames();
         string[] rooms = ["/alpha", "/Zeta", "/a#b?c\\d", "/ü-room", "/😀", "/alpha-2", "/" + new string('x', 300) + "1", "/" + new string('x', 300) + "2", "/tab\there"];
-        foreach (var room in rooms.Concat(rooms))
+        // Together (one transaction), then each again on its own (upserts: idempotent).
+        await names.PutAsync("acme/7", [.. rooms.Select(room => new RoomListing(room, null))]);
+        foreach (var room in rooms)
         {
-            await names.PutAsync("acme/7", new RoomListing(room, null));
+            await names.PutAsync("acme/7", [new RoomListing(room, null)]);
         }
-        await names.PutAsync("acme/8", new RoomListing("/other-bucket", null));
+        await names.PutAsync("acme/8", [new RoomListing("/other-bucket", null)]);
 
         var listed = new List<string>();
         string? after = null;
@@ -56,12 +58,30 @@ public sealed class RoomIndexTests : AzuriteTest
             TotalRecorderMinutes = 0, TotalStreamerMinutes = 0, TotalUniqueRecorders = 0, TotalUniqueStreamers = 0,
         };
 
-        await names.PutAsync("acme/9", new RoomListing("/pushed", null));
+        await names.PutAsync("acme/9", [new RoomListing("/pushed", null)]);
         Assert.Equal([new RoomListing("/pushed", null)], await names.ListAsync("acme/9", null, 10));
-        await names.PutAsync("acme/9", new RoomListing("/pushed", totals));
+        await names.PutAsync("acme/9", [new RoomListing("/pushed", totals)]);
         Assert.Equal([new RoomListing("/pushed", totals)], await names.ListAsync("acme/9", null, 10));
         // A new session goes live: the listing drops the totals again (the list asks the room).
-        await names.PutAsync("acme/9", new RoomListing("/pushed", null));
+        await names.PutAsync("acme/9", [new RoomListing("/pushed", null)]);
         Assert.Equal([new RoomListing("/pushed", null)], await names.ListAsync("acme/9", null, 10));
+    }
+
+    [Fact]
+    public async Task More_listings_at_once_than_a_transaction_takes_are_all_written()
+    {
+        var names = NewNames();
+        var rooms = Enumerable.Range(0, 250).Select(i => $"/many-{i:D3}").ToList();
+
+        await names.PutAsync("acme/10", [.. rooms.Select(room => new RoomListing(room, null))]);
+
+        var listed = new List<string>();
+        string? after = null;
+        while (await names.ListAsync("acme/10", after, 100) is { Count: > 0 } page)
+        {
+            listed.AddRange(page.Select(l => l.RoomName));
+            after = page[^1].RoomName;
+        }
+        Assert.Equal(rooms, listed);
     }
 }

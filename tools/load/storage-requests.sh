@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Storage requests per acknowledged event, counted from outside the silo: a proxy between the silo
+# and Azurite's table endpoint counts every HTTP request (an entity-group transaction is one),
+# from the first event of whole meetings until the silo has stopped gracefully, so that deferred
+# writes count; the idle background traffic, measured before the load, is subtracted. The meetings
+# are sent live (each event dated when sent), so that rooms see live sessions as in service.
+#   tools/load/storage-requests.sh [meetings (400)] [events/s (200)]
+# Prints the breakdown and the total; WHEREBY_DATA_DIR keeps the logs and counts.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../../deploy/local/lib.sh"
+
+meetings="${1:-400}"
+rate="${2:-200}"
+export WHEREBY_DATA_DIR="${WHEREBY_DATA_DIR:-$(mktemp -d)}"
+data="$WHEREBY_DATA_DIR"
+secret="load-secret"
+silo_port=5181
+proxy_port=$((azurite_port + 112))
+silo_pid=""
+proxy_pid=""
+counts="$data/storage-requests.json"
+idle_seconds=30
+
+stop_all() {
+  trap - INT TERM EXIT
+  [ -n "$silo_pid" ] && stop_pid "$silo_pid" 120 "the silo"
+  [ -n "$proxy_pid" ] && stop_pid "$proxy_pid" 10 "the proxy"
+  [ -n "${azurite_pid:-}" ] && stop_pid "$azurite_pid" 20 "Azurite"
+  exit "${1:-0}"
+}
+trap_stop_all
+
+mkdir -p "$data/logs"
+start_azurite
+silo_bin="$(build_project WherebyGrains.Silo)"
+sim_bin="$(build_project WherebyGrains.Simulator)"
+simulator() { dotnet "$sim_bin/wherebygrains-simulator.dll" "$@"; }
+total() { python3 -c 'import json,sys; print(sum(json.load(open(sys.argv[1])).values()))' "$counts"; }
+
+# Started directly (not through the function), so that its pid is the process's own.
+dotnet "$sim_bin/wherebygrains-simulator.dll" storage-proxy --listen "$proxy_port" --target $((azurite_port + 2)) --counts "$counts" >"$data/logs/proxy.log" 2>&1 &
+proxy_pid=$!
+for _ in $(seq 1 100); do [ -f "$counts" ] && break; kill -0 "$proxy_pid" 2>/dev/null || break; sleep 0.1; done
+[ -f "$counts" ] || fail "the counting proxy did not start: $(tail -3 "$data/logs/proxy.log")"
+export WherebyGrains__Storage__ConnectionString="${WherebyGrains__Storage__ConnectionString/:$((azurite_port + 2))\//:$proxy_port/}"
+
+say "starting a silo whose storage goes through the proxy ..."
+start_tool_silo "$silo_port" "$secret" storage-requests-silo.log WherebyGrains__Storage__Provider=AzureTable
+sleep 2
+idle_start=$(total); idle_from=$(date +%s.%N)
+say "measuring idle traffic for ${idle_seconds}s ..."
+sleep "$idle_seconds"
+idle_end=$(total); idle_to=$(date +%s.%N)
+cp "$counts" "$data/before.json"
+
+simulator load --url "http://127.0.0.1:$silo_port" --secret "$secret" --path /webhooks/acme --shape meetings \
+  --meetings "$meetings" --rate "$rate" --live --concurrency 64 --label "storage requests" --results "$data/load.jsonl"
+stop_pid "$silo_pid" 120 "the silo"; silo_pid=""
+stopped=$(date +%s.%N)
+sleep 1
+cp "$counts" "$data/after.json"
+
+python3 - "$data/before.json" "$data/after.json" "$data/load.jsonl" "$idle_start" "$idle_end" "$idle_from" "$idle_to" "$stopped" <<'PY'
+import json, sys
+before, after = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+load = json.loads(open(sys.argv[3]).read().splitlines()[-1])
+idle_start, idle_end, idle_from, idle_to, stopped = map(float, sys.argv[4:9])
+events, errors = load["Operations"], load["Errors"]
+acknowledged = events - errors
+idle = (idle_end - idle_start) / (idle_to - idle_from) * (stopped - idle_to)
+rows = sorted(((k, after.get(k, 0) - before.get(k, 0)) for k in after), key=lambda r: -r[1])
+total = sum(n for _, n in rows) - idle
+print(f"| request | count | per event |\n|---|---|---|")
+for k, n in rows:
+    if n:
+        print(f"| {k} | {n} | {n / acknowledged:.3f} |")
+print(f"| idle background (subtracted) | {idle:.0f} | |")
+print(f"\n{acknowledged} events acknowledged ({errors} errors) at {load['PerSecond']:.0f}/s: "
+      f"{total:.0f} storage requests, **{total / acknowledged:.3f} per event**")
+PY
