@@ -18,7 +18,7 @@ namespace WherebyGrains.Grains;
 /// a turn, before any await.
 /// </summary>
 [Reentrant]
-public sealed class RoomGrain(
+public sealed partial class RoomGrain(
     [PersistentState("room", StorageNames.Grains)] IPersistentState<RoomState> state,
     ITenantAttendanceSettings tenantSettings,
     IOptions<SessionsOptions> options,
@@ -50,7 +50,7 @@ public sealed class RoomGrain(
         _ledger = new AttendanceLedger(_key.TenantId, _key.RoomName, state.State, PersistAsync, tenantSettings.For(_key.TenantId), records, personKeys, clock, metrics, gate, logger);
         _archive = new RoomArchiver(_key, state.State, _ledger, settings, GrainFactory, logger);
         _writeBehind = new RoomWriteBehind(this, _key, _ledger, settings.WriteBehind, runtimeClock, logger);
-        _registration = new RoomRegistration(_key, state.State, _archive, GrainFactory, metrics, MarkUnwritten,
+        _registration = new RoomRegistration(_key, state.State, _archive, GrainFactory, ServiceProvider.GetService<ISessionEntryTable>(), metrics, MarkUnwritten,
             after => _schedule.NoLaterThan(_ledger.Now + (long)after.TotalMilliseconds), logger);
         _schedule = new RoomSchedule(this, MaintainOnceAsync, clock);
         _settle = new SettleThrottle(this, runtimeClock, settings.SettleInterval, () => Settle(_ledger.Now));
@@ -164,7 +164,20 @@ public sealed class RoomGrain(
     {
         metrics.Forget(this.GetPrimaryKeyString());
         // What was applied but not yet written; if this fails, the journal still has it.
-        return _writeBehind.FlushAsync(cancellationToken);
+        return Task.WhenAll(_writeBehind.FlushAsync(cancellationToken), LeaveReminderAsync());
+    }
+
+    /// <summary>The reminder as the room's work calls for it once it is not resident; if that fails, the next tick sets it.</summary>
+    private async Task LeaveReminderAsync()
+    {
+        try
+        {
+            await _schedule.LeaveAsync();
+        }
+        catch (Exception e)
+        {
+            LogReminderNotSet(e, _key.TenantId, _key.RoomName);
+        }
     }
 
     /// <inheritdoc />
@@ -233,9 +246,12 @@ public sealed class RoomGrain(
             _reported = attendance;
             if (metrics.Report(this.GetPrimaryKeyString(), _key.TenantId, attendance, now, state.State.EndedCounted, _ledger.OutboxCount))
             {
-                // A session ended: the moment a checkpoint is worth most.
                 MarkUnwritten();
-                _writeBehind.SessionEnded();
+                // A session ended and none is live: the room is idle, the moment a checkpoint is worth most.
+                if (!attendance.Sessions.Any(s => s.EndedAt is null))
+                {
+                    _writeBehind.SessionEnded();
+                }
             }
         }
     }
@@ -260,4 +276,7 @@ public sealed class RoomGrain(
             throw;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Room {RoomName} of tenant {TenantId}: its reminder could not be set as it left memory; its next tick sets it")]
+    private partial void LogReminderNotSet(Exception exception, string tenantId, string roomName);
 }

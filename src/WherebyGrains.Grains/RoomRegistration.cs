@@ -19,6 +19,7 @@ internal sealed partial class RoomRegistration(
     RoomState state,
     RoomArchiver archive,
     IGrainFactory grains,
+    ISessionEntryTable? sessionEntries,
     AttendanceMetrics metrics,
     Action changed,
     Action<TimeSpan> retryLater,
@@ -72,17 +73,26 @@ internal sealed partial class RoomRegistration(
     private async Task RegisterSessionsAsync(string[] sessions)
     {
         var unregistered = sessions.Where(id => !state.RegisteredSessions.Contains(id) && !archive.IsArchived(id)).ToList();
-        foreach (var bucket in unregistered.GroupBy(id => ISessionDirectoryGrain.KeyFor(key.TenantId, id)))
+        if (unregistered.Count == 0)
         {
-            await grains.GetGrain<ISessionDirectoryGrain>(bucket.Key).AddAsync(key.RoomName, [.. bucket]);
-            foreach (var id in bucket)
+            return;
+        }
+        if (sessionEntries is not null)
+        {
+            await sessionEntries.AddAsync(key.TenantId, key.RoomName, unregistered);
+        }
+        else
+        {
+            await Task.WhenAll(unregistered.GroupBy(id => ISessionDirectoryGrain.KeyFor(key.TenantId, id))
+                .Select(entry => grains.GetGrain<ISessionDirectoryGrain>(entry.Key).AddAsync(key.RoomName, [.. entry])));
+        }
+        foreach (var id in unregistered)
+        {
+            // Archived meanwhile (this ran on a computation from before): the room holds it no more.
+            if (!archive.IsArchived(id) && state.RegisteredSessions.Add(id))
             {
-                // Archived meanwhile (this ran on a computation from before): the room holds it no more.
-                if (!archive.IsArchived(id) && state.RegisteredSessions.Add(id))
-                {
-                    metrics.Started(key.TenantId);
-                    changed();
-                }
+                metrics.Started(key.TenantId);
+                changed();
             }
         }
     }

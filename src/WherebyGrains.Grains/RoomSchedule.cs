@@ -16,6 +16,8 @@ internal sealed class RoomSchedule(IGrainBase grain, Func<Task> pass, TimeProvid
     // whose period activation did not read (the next pass registers the right one).
     private static readonly TimeSpan UnknownPeriod = TimeSpan.MinValue;
     private TimeSpan? _reminderPeriod;
+    // The period the room's work calls for, applied when the room leaves memory if it is longer.
+    private TimeSpan? _wanted;
     private IGrainTimer? _timer;
     private long? _dueAt;
     private bool _running;
@@ -88,11 +90,27 @@ internal sealed class RoomSchedule(IGrainBase grain, Func<Task> pass, TimeProvid
 
     /// <summary>
     /// Keeps the reminder that fits work due in <paramref name="dueIn"/>: registered again only when
-    /// its period changes (a registration is a storage write), removed when nothing is due.
+    /// its period changes (a registration is a storage write), removed when nothing is due. While
+    /// the room is resident, a period only shortens: its timer does the work, a minute's reminder
+    /// ticking on a resident room costs no storage, and a room that goes from meeting to idle and
+    /// back would otherwise write its reminder at every turn. What the room wants when it leaves
+    /// memory is applied then (<see cref="LeaveAsync"/>).
     /// </summary>
     public async Task KeepReminderAsync(TimeSpan? dueIn)
     {
-        var period = MaintenanceWakeUp.ReminderPeriod(dueIn);
+        _wanted = MaintenanceWakeUp.ReminderPeriod(dueIn);
+        if (_reminderPeriod is { } current && current != UnknownPeriod && (_wanted is not { } wanted || wanted > current))
+        {
+            return;
+        }
+        await ApplyAsync(_wanted);
+    }
+
+    /// <summary>The room leaves memory: its reminder gets the period its work calls for (none when nothing is due).</summary>
+    public Task LeaveAsync() => _wanted == _reminderPeriod ? Task.CompletedTask : ApplyAsync(_wanted);
+
+    private async Task ApplyAsync(TimeSpan? period)
+    {
         if (period == _reminderPeriod)
         {
             return;

@@ -7,14 +7,18 @@ namespace WherebyGrains.Grains;
 /// <summary>
 /// Checkpoints a room's record: its events are durable in the journal already, so the record is
 /// written when it is worth a request: <paramref name="delay"/> after the first event it does not
-/// hold (every event meanwhile shares the write), soon after a session ends, and before the room
+/// hold (every event meanwhile shares the write), soon after a session ends with none live, and before the room
 /// deactivates. Retried until it succeeds. A storage outage logs its first failure with its trace,
 /// each retry at debug, and one line when the write goes through.
 /// </summary>
 internal sealed partial class RoomWriteBehind(IGrainBase grain, RoomKey key, AttendanceLedger ledger, TimeSpan delay, TimeProvider clock, ILogger logger)
 {
-    /// <summary>How soon after a session's end the room checkpoints: the settling's people's rows and registrations join the write.</summary>
-    private static readonly TimeSpan AfterSessionEnd = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How soon after a session's end the room checkpoints: long enough for what the end sets off
+    /// (people's rows and listings, gathered for a fraction of a second, then written) to have
+    /// marked its bookkeeping, which then joins the write instead of needing one of its own.
+    /// </summary>
+    private static readonly TimeSpan AfterSessionEnd = TimeSpan.FromSeconds(3);
 
     private static readonly TimeSpan MaxRetryWait = TimeSpan.FromSeconds(30);
 
@@ -25,7 +29,7 @@ internal sealed partial class RoomWriteBehind(IGrainBase grain, RoomKey key, Att
     /// <summary>Writes what is held after the delay, unless a write is already due.</summary>
     public void Schedule() => Schedule(delay);
 
-    /// <summary>Writes what is held soon: a session ended, the moment a checkpoint is worth most.</summary>
+    /// <summary>Writes what is held soon: a session ended and the room is idle, the moment a checkpoint is worth most.</summary>
     public void SessionEnded() => Schedule(AfterSessionEnd < delay ? AfterSessionEnd : delay);
 
     /// <summary>Writes what is held now (before deactivation); a failure is logged, the journal still has it.</summary>

@@ -11,12 +11,16 @@ public sealed class SessionDirectoryState
 }
 
 /// <summary>
-/// One session's entry in its tenant's session directory: fed once when the session first appears
-/// in a room, read by queries by roomSessionId. A new session is a new grain, idle once its rooms
-/// have registered it: it is collected sooner than the silo's default.
+/// One session's entry in its tenant's session directory, read by queries by roomSessionId. With
+/// <see cref="ISessionEntryTable"/> (Azure) rooms write their entries there, together, and this
+/// grain only reads them (and its own record, where releases up to 2026-12-07 kept them); without
+/// it (memory storage) rooms add their entries here, once when a session first appears. Idle
+/// once read or fed: it is collected sooner than the silo's default.
 /// </summary>
 [CollectionAgeLimit(Minutes = 2)]
-public sealed class SessionDirectoryGrain([PersistentState("sessiondirectory", StorageNames.Grains)] IPersistentState<SessionDirectoryState> state) : Grain, ISessionDirectoryGrain
+public sealed class SessionDirectoryGrain(
+    [PersistentState("sessiondirectory", StorageNames.Grains)] IPersistentState<SessionDirectoryState> state,
+    ISessionEntryTable? table = null) : Grain, ISessionDirectoryGrain
 {
     /// <inheritdoc />
     public async Task AddAsync(string roomName, IReadOnlyList<string> roomSessionIds)
@@ -41,6 +45,11 @@ public sealed class SessionDirectoryGrain([PersistentState("sessiondirectory", S
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<string>> FindAsync(string roomSessionId) =>
-        Task.FromResult<IReadOnlyList<string>>(state.State.Rooms.TryGetValue(roomSessionId, out var held) ? [.. held] : []);
+    public async Task<IReadOnlyList<string>> FindAsync(string roomSessionId)
+    {
+        var tenantId = this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/')];
+        IEnumerable<string> stored = table is null ? [] : await table.FindAsync(tenantId, roomSessionId);
+        IEnumerable<string> held = state.State.Rooms.TryGetValue(roomSessionId, out var rooms) ? rooms : [];
+        return [.. stored.Concat(held).Distinct(StringComparer.Ordinal)];
+    }
 }

@@ -49,17 +49,12 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     /// </summary>
     public static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(500);
 
-    private const int MaxBatch = 100;
-
     // A person of many rooms in the released layout is read a few partitions at a time, not all at once.
     private const int RoomsReadAtOnce = 8;
 
     private readonly CreatedTable _table;
     private readonly Serializer<AttendanceRow> _serializer;
-    private readonly StorageWriteGate _gate;
-    private readonly TimeProvider _clock;
-    private readonly Channel<PendingRow> _pending = Channel.CreateUnbounded<PendingRow>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lazy<Task> _writer;
+    private readonly TableGroupCommit _writes;
 
     /// <summary>Rows in <paramref name="storage"/>'s account, written through <paramref name="gate"/>.</summary>
     /// <param name="storage">The storage account.</param>
@@ -70,28 +65,18 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     {
         _table = new CreatedTable(StorageClients.StateTables(storage).GetTableClient(Table));
         _serializer = serializer;
-        _gate = gate;
-        _clock = clock;
-        _writer = new Lazy<Task>(() => Task.Run(WriteLoopAsync));
+        _writes = new TableGroupCommit(_table, gate, Gather, clock);
     }
 
     /// <inheritdoc />
     public Task WriteAsync(string tenantId, string roomName, IReadOnlyList<PersonHandOff> handOffs)
     {
-        _ = _writer.Value;
         var room = StoredHash.Hex(roomName);
-        var written = new List<Task>(handOffs.Count);
-        foreach (var handOff in handOffs)
+        return Task.WhenAll(handOffs.Select(handOff =>
         {
             var (tenant, person) = Split(handOff.PersonKey);
-            var row = new PendingRow(Partition(tenant, person), $"{person}_{room}_{StoredHash.Hex(handOff.Row.RoomSessionId)}", handOff);
-            if (!_pending.Writer.TryWrite(row))
-            {
-                return Task.FromException(new ObjectDisposedException(nameof(AzureTablePersonRecords)));
-            }
-            written.Add(row.Written.Task);
-        }
-        return Task.WhenAll(written);
+            return _writes.UpsertAsync(Entity(Partition(tenant, person), $"{person}_{room}_{StoredHash.Hex(handOff.Row.RoomSessionId)}", handOff), handOff.Revision);
+        }));
     }
 
     /// <inheritdoc />
@@ -111,7 +96,7 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _pending.Writer.TryComplete();
+    public void Dispose() => _writes.Dispose();
 
     /// <summary>The rows of the released layout: the person's index entries name their rooms' partitions.</summary>
     private async Task ReadReleasedLayoutAsync(TableClient table, string tenantId, string person, ConcurrentDictionary<(string Room, string Session), PersonSessionRow> rows)
@@ -138,59 +123,6 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
         }
     }
 
-    /// <summary>Group commit: the rows the silo's rooms hand off within a gathering go out together, transactions per partition.</summary>
-    private async Task WriteLoopAsync()
-    {
-        var round = new List<PendingRow>();
-        while (await _pending.Reader.WaitToReadAsync())
-        {
-            await Task.Delay(Gather, _clock);
-            round.Clear();
-            while (_pending.Reader.TryRead(out var row))
-            {
-                round.Add(row);
-            }
-            var writes = round.GroupBy(r => r.Partition, StringComparer.Ordinal)
-                .SelectMany(partition => partition.GroupBy(r => r.Row, StringComparer.Ordinal).Chunk(MaxBatch).Select(chunk => (partition.Key, Rows: chunk)))
-                .Select(batch => WriteBatchAsync(batch.Key, batch.Rows));
-            await Task.WhenAll(writes);
-        }
-    }
-
-    /// <summary>Writes one partition's rows (a transaction touches a row once: its newest revision) and completes everyone who waits for them; never throws.</summary>
-    private async Task WriteBatchAsync(string partition, IGrouping<string, PendingRow>[] rows)
-    {
-        try
-        {
-            var table = await _table.GetAsync();
-            var entities = rows.Select(r => Entity(partition, r.Key, r.MaxBy(p => p.HandOff.Revision)!.HandOff)).ToList();
-            using (await _gate.EnterAsync())
-            {
-                // A transaction of one costs more than a plain upsert (multipart request and answer).
-                if (entities.Count == 1)
-                {
-                    await table.UpsertEntityAsync(entities[0], TableUpdateMode.Replace);
-                }
-                else
-                {
-                    await table.SubmitTransactionAsync(entities.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)));
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            foreach (var row in rows.SelectMany(r => r))
-            {
-                row.Written.TrySetException(e);
-            }
-            return;
-        }
-        foreach (var row in rows.SelectMany(r => r))
-        {
-            row.Written.TrySetResult();
-        }
-    }
-
     private TableEntity Entity(string partition, string rowKey, PersonHandOff handOff) => new(partition, rowKey)
     {
         ["Row"] = _serializer.SerializeToArray(handOff.Row),
@@ -212,11 +144,5 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     {
         var slash = personKey.IndexOf('/');
         return slash > 0 ? (personKey[..slash], personKey[(slash + 1)..]) : throw new ArgumentException("Not a person key.", nameof(personKey));
-    }
-
-    /// <summary>A row waiting to be written.</summary>
-    private sealed record PendingRow(string Partition, string Row, PersonHandOff HandOff)
-    {
-        public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

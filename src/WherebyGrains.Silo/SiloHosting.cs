@@ -52,6 +52,7 @@ public static class SiloHosting
             builder.Services.AddSingleton<IEventJournal>(sp => sp.GetRequiredService<AzureTableEventJournal>());
             builder.Services.AddSingleton<IPersonRecords, AzureTablePersonRecords>();
             builder.Services.AddSingleton<IRoomNames, AzureTableRoomNames>();
+            builder.Services.AddSingleton<ISessionEntryTable, AzureTableSessionEntries>();
         }
         else
         {

@@ -5,7 +5,8 @@
 # writes count; the idle background traffic, measured before the load, is subtracted. The meetings
 # are sent live (each event dated when sent), so that rooms see live sessions as in service.
 #   tools/load/storage-requests.sh [meetings (400)] [events/s (200)]
-# Prints the breakdown and the total; WHEREBY_DATA_DIR keeps the logs and counts.
+# Prints the breakdown and the total and writes them to docs/storage-requests.md; WHEREBY_DATA_DIR
+# keeps the logs and counts.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../deploy/local/lib.sh"
 
@@ -35,7 +36,7 @@ start_azurite
 silo_bin="$(build_project WherebyGrains.Silo)"
 sim_bin="$(build_project WherebyGrains.Simulator)"
 simulator() { dotnet "$sim_bin/wherebygrains-simulator.dll" "$@"; }
-total() { python3 -c 'import json,sys; print(sum(json.load(open(sys.argv[1])).values()))' "$counts"; }
+total() { node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(Object.values(c).reduce((a, b) => a + b, 0))' "$counts"; }
 
 # Started directly (not through the function), so that its pid is the process's own.
 dotnet "$sim_bin/wherebygrains-simulator.dll" storage-proxy --listen "$proxy_port" --target $((azurite_port + 2)) --counts "$counts" >"$data/logs/proxy.log" 2>&1 &
@@ -60,21 +61,31 @@ stopped=$(date +%s.%N)
 sleep 1
 cp "$counts" "$data/after.json"
 
-python3 - "$data/before.json" "$data/after.json" "$data/load.jsonl" "$idle_start" "$idle_end" "$idle_from" "$idle_to" "$stopped" <<'PY'
-import json, sys
-before, after = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
-load = json.loads(open(sys.argv[3]).read().splitlines()[-1])
-idle_start, idle_end, idle_from, idle_to, stopped = map(float, sys.argv[4:9])
-events, errors = load["Operations"], load["Errors"]
-acknowledged = events - errors
-idle = (idle_end - idle_start) / (idle_to - idle_from) * (stopped - idle_to)
-rows = sorted(((k, after.get(k, 0) - before.get(k, 0)) for k in after), key=lambda r: -r[1])
-total = sum(n for _, n in rows) - idle
-print(f"| request | count | per event |\n|---|---|---|")
-for k, n in rows:
-    if n:
-        print(f"| {k} | {n} | {n / acknowledged:.3f} |")
-print(f"| idle background (subtracted) | {idle:.0f} | |")
-print(f"\n{acknowledged} events acknowledged ({errors} errors) at {load['PerSecond']:.0f}/s: "
-      f"{total:.0f} storage requests, **{total / acknowledged:.3f} per event**")
-PY
+node - "$data/before.json" "$data/after.json" "$data/load.jsonl" "$idle_start" "$idle_end" "$idle_from" "$idle_to" "$stopped" "$meetings" "$rate" <<'JS' | tee "$root/docs/storage-requests.md"
+const fs = require("fs");
+const [before, after] = [2, 3].map(i => JSON.parse(fs.readFileSync(process.argv[i], "utf8")));
+const lines = fs.readFileSync(process.argv[4], "utf8").trim().split("\n");
+const load = JSON.parse(lines[lines.length - 1]);
+const [idleStart, idleEnd, idleFrom, idleTo, stopped] = process.argv.slice(5, 10).map(Number);
+const [meetings, rate] = process.argv.slice(10, 12);
+const acknowledged = load.Operations - load.Errors;
+const idle = (idleEnd - idleStart) / (idleTo - idleFrom) * (stopped - idleTo);
+const rows = Object.keys(after).map(k => [k, after[k] - (before[k] || 0)]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+const total = rows.reduce((s, [, n]) => s + n, 0) - idle;
+const out = [
+  "# Storage requests per event",
+  "",
+  `Written by \`tools/load/storage-requests.sh ${meetings} ${rate}\` on ${new Date().toISOString().slice(0, 16)}Z: ${meetings} whole meetings`,
+  "(the simulator's, each in its own room, sent live: every event dated when sent), counted by a proxy",
+  "between the silo and Azurite's table endpoint from the first event until the silo had stopped",
+  "(an entity-group transaction is one request), idle background traffic subtracted.",
+  "",
+  "| request | count | per event |",
+  "|---|---|---|",
+  ...rows.map(([k, n]) => `| ${k} | ${n} | ${(n / acknowledged).toFixed(3)} |`),
+  `| idle background (subtracted) | ${idle.toFixed(0)} | |`,
+  "",
+  `${acknowledged} events acknowledged (${load.Errors} errors) at ${load.PerSecond.toFixed(0)}/s: ${total.toFixed(0)} storage requests, **${(total / acknowledged).toFixed(3)} per event**.`,
+];
+console.log(out.join("\n"));
+JS
