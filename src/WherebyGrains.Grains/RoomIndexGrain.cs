@@ -57,6 +57,9 @@ public sealed class RoomIndexGrain(
     /// <inheritdoc />
     public async Task<IReadOnlyList<RoomListing>> ListAsync(string? after, int limit)
     {
+        // What is gathered or being written is newer than what is stored; taken before the read,
+        // since a round may be written (and leave both) while the read runs.
+        List<RoomListing> newer = [.. _writing.Concat(_gathered.Values).Where(l => after is null || string.CompareOrdinal(l.RoomName, after) > 0)];
         IEnumerable<RoomListing> stored;
         if (names is not null)
         {
@@ -70,8 +73,6 @@ public sealed class RoomIndexGrain(
                 : string.CompareOrdinal(after, rooms.Max) >= 0 ? [] : rooms.GetViewBetween(after, rooms.Max!).Where(r => string.CompareOrdinal(r, after) > 0);
             stored = held.Take(limit).Select(name => state.State.Listings.GetValueOrDefault(name) ?? new RoomListing(name, null));
         }
-        // What is gathered or being written is newer than what is stored.
-        var newer = _writing.Concat(_gathered.Values).Where(l => after is null || string.CompareOrdinal(l.RoomName, after) > 0);
         var merged = new SortedDictionary<string, RoomListing>(StringComparer.Ordinal);
         foreach (var listing in stored.Concat(newer))
         {

@@ -47,7 +47,9 @@ public sealed class SessionDirectoryGrain(
     /// <inheritdoc />
     public async Task<IReadOnlyList<string>> FindAsync(string roomSessionId)
     {
-        var tenantId = this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/')];
+        // Keys are "{tenantId}/s/{hash}" (ISessionDirectoryGrain.KeyFor).
+        var key = this.GetPrimaryKeyString();
+        var tenantId = key[..key.LastIndexOf("/s/", StringComparison.Ordinal)];
         IEnumerable<string> stored = table is null ? [] : await table.FindAsync(tenantId, roomSessionId);
         IEnumerable<string> held = state.State.Rooms.TryGetValue(roomSessionId, out var rooms) ? rooms : [];
         return [.. stored.Concat(held).Distinct(StringComparer.Ordinal)];

@@ -25,10 +25,10 @@ public interface IEventJournal
 
     /// <summary>
     /// Stored entries written before <paramref name="before"/>, oldest batches first, whole batches until
-    /// there are at least <paramref name="max"/>; of those, the batches whose first entry <paramref name="take"/>
-    /// accepts (all when null; a batch's entries share their writer and time).
+    /// there are at least <paramref name="max"/>; of those, the batches whose writer and time
+    /// <paramref name="take"/> accepts (all when null; a batch's entries share them).
     /// </summary>
-    Task<IReadOnlyList<JournalEntry>> ReadWrittenBeforeAsync(DateTimeOffset before, int max, Func<JournalEntry, bool>? take, CancellationToken cancellationToken);
+    Task<IReadOnlyList<JournalEntry>> ReadWrittenBeforeAsync(DateTimeOffset before, int max, Func<string?, DateTimeOffset, bool>? take, CancellationToken cancellationToken);
 
     /// <summary>
     /// Removes the batches that hold <paramref name="entries"/> (already gone is fine: another drainer

@@ -45,9 +45,9 @@ public sealed class MemoryEventJournal(string writer, TimeProvider clock) : IEve
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<JournalEntry>> ReadWrittenBeforeAsync(DateTimeOffset before, int max, Func<JournalEntry, bool>? take, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<JournalEntry>> ReadWrittenBeforeAsync(DateTimeOffset before, int max, Func<string?, DateTimeOffset, bool>? take, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<JournalEntry>>([.. _stored.Values
-            .Where(e => e.WrittenAt < before && (take is null || take(e)))
+            .Where(e => e.WrittenAt < before && (take is null || take(e.Writer, e.WrittenAt)))
             .OrderBy(e => e.Row, StringComparer.Ordinal)
             .Take(max)]);
 

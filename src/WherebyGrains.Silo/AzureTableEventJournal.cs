@@ -109,17 +109,17 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<JournalEntry>> ReadWrittenBeforeAsync(DateTimeOffset before, int max, Func<JournalEntry, bool>? take, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<JournalEntry>> ReadWrittenBeforeAsync(DateTimeOffset before, int max, Func<string?, DateTimeOffset, bool>? take, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken);
         var entries = new List<JournalEntry>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey lt {PartitionPrefix(before)}");
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Clamp(max / 5, 1, 1000), cancellationToken: cancellationToken))
         {
-            var batch = Read(entity);
-            if (batch.Count > 0 && (take is null || take(batch[0])))
+            // Judged by its writer and time before its events are decoded: most of a scan is left.
+            if (take is null || take(entity.GetString("Silo"), WrittenAt(entity)))
             {
-                entries.AddRange(batch);
+                entries.AddRange(Read(entity));
             }
             if (entries.Count >= max)
             {
@@ -160,7 +160,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
 
     /// <summary>
     /// Group commit: one batch in flight while the next fills, so that a batch holds what arrived
-    /// during the write before it. Another writer starts only when a full batch's worth waits
+    /// during the write before it. Another writer starts only when enough events wait
     /// (<see cref="EventsForAnotherWriter"/>): at a moderate rate, parallel writers would each take a
     /// few events, and the storage's requests would follow the events instead of the batches.
     /// </summary>
@@ -171,11 +171,17 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         Pending? carried = null;
         while (carried is not null || await _queue.Reader.WaitToReadAsync())
         {
-            var busy = slots.Count(s => !s.IsCompleted);
-            if (busy == Writers || (busy > 0 && carried is null && _queue.Reader.Count < EventsForAnotherWriter))
+            var busy = slots.Where(s => !s.IsCompleted).ToList();
+            if (busy.Count == Writers)
             {
-                // Wait for a writer, or for the queue to grow to a batch worth another one.
-                await Task.WhenAny(Task.WhenAny(slots), Task.Delay(QueuePoll, _clock));
+                await Task.WhenAny(busy);
+                continue;
+            }
+            if (busy.Count > 0 && carried is null && _queue.Reader.Count < EventsForAnotherWriter)
+            {
+                // Wait for the write under way, or (looking again every QueuePoll) for the queue to
+                // grow to a batch worth another writer.
+                await Task.WhenAny(Task.WhenAny(busy), Task.Delay(QueuePoll, _clock));
                 continue;
             }
             var batch = new List<Pending>();
@@ -295,7 +301,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     /// <summary>The entries of one stored batch.</summary>
     private static List<JournalEntry> Read(TableEntity entity)
     {
-        var writtenAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(entity.PartitionKey.AsSpan(0, 13), CultureInfo.InvariantCulture));
+        var writtenAt = WrittenAt(entity);
         var silo = entity.GetString("Silo");
         JournalEntry Entry(string tenant, ReadOnlySpan<byte> json) =>
             new(entity.PartitionKey, entity.RowKey, tenant, JsonSerializer.Deserialize(json, JournalJsonContext.Default.WherebyEvent)!, silo, writtenAt);
@@ -312,6 +318,10 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         }
         return entries;
     }
+
+    /// <summary>When a stored batch was written: the start of its partition's window.</summary>
+    private static DateTimeOffset WrittenAt(TableEntity entity) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(entity.PartitionKey.AsSpan(0, 13), CultureInfo.InvariantCulture));
 
     private static ReadOnlySpan<byte> Take(byte[] packed, ref int at)
     {

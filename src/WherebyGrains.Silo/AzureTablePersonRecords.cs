@@ -29,8 +29,8 @@ namespace WherebyGrains.Silo;
 /// Releases up to 2026-12-07 kept a row in its room's partition (<c>r_{tenant}_{room hash}</c>,
 /// row <c>{person hash}_{session hash}</c>) and an index entry per person and room
 /// (<c>i_{tenant}_{bucket}</c>, row <c>{person hash}_{room hash}</c>). A report reads those too
-/// (one query of the index partition, empty for anyone who appeared only since), and a row of
-/// the current layout replaces the released one of the same session.
+/// (one query of the index partition, empty for anyone who appeared only since); of two rows of
+/// one session, the newer revision wins.
 /// </remarks>
 public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
 {
@@ -119,7 +119,10 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     {
         if (entity.GetBinary("Row") is { } bytes && _serializer.Deserialize(bytes) is { } row)
         {
-            rows[(row.RoomName, row.RoomSessionId)] = new PersonSessionRow(row, entity.GetInt64("Revision") ?? 0) { Withdrawn = entity.GetBoolean("Withdrawn") ?? false };
+            // The newer revision wins, the current layout (read last) on a tie: a silo of an older
+            // release may still write the released layout during an upgrade.
+            var read = new PersonSessionRow(row, entity.GetInt64("Revision") ?? 0) { Withdrawn = entity.GetBoolean("Withdrawn") ?? false };
+            rows.AddOrUpdate((row.RoomName, row.RoomSessionId), read, (_, held) => held.Revision > read.Revision ? held : read);
         }
     }
 

@@ -73,7 +73,7 @@ internal sealed partial class JournalDrainer(
                         .Where(m => m.Status is not (SiloStatus.Dead or SiloStatus.None))
                         .Select(m => m.SiloAddress.ToParsableString())
                         .ToHashSet(StringComparer.Ordinal);
-                    var stored = await journal.ReadWrittenBeforeAsync(now - Settled, Page, e => Drains(e, journal.Writer, alive, now - Age, now - Stale), stoppingToken);
+                    var stored = await journal.ReadWrittenBeforeAsync(now - Settled, Page, (writer, writtenAt) => Drains(writer, writtenAt, journal.Writer, alive, now - Age, now - Stale), stoppingToken);
                     read = stored.Count;
                     scanFull = read >= Page;
                     await ApplyAndRemoveAsync(stored, stoppingToken);
@@ -134,13 +134,13 @@ internal sealed partial class JournalDrainer(
     }
 
     /// <summary>
-    /// Whether the silo <paramref name="me"/> drains <paramref name="entry"/>: its own written before
-    /// <paramref name="ownBefore"/>; those of a silo not among <paramref name="alive"/> (dead, gone,
-    /// or an entry that does not say); and any written before <paramref name="staleBefore"/>,
-    /// whoever wrote it.
+    /// Whether the silo <paramref name="me"/> drains a batch of <paramref name="writer"/> written at
+    /// <paramref name="writtenAt"/>: its own written before <paramref name="ownBefore"/>; those of a
+    /// silo not among <paramref name="alive"/> (dead, gone, or a batch that does not say); and any
+    /// written before <paramref name="staleBefore"/>, whoever wrote it.
     /// </summary>
-    internal static bool Drains(JournalEntry entry, string me, IReadOnlySet<string> alive, DateTimeOffset ownBefore, DateTimeOffset staleBefore) =>
-        entry.Writer == me ? entry.WrittenAt < ownBefore : entry.Writer is null || !alive.Contains(entry.Writer) || entry.WrittenAt < staleBefore;
+    internal static bool Drains(string? writer, DateTimeOffset writtenAt, string me, IReadOnlySet<string> alive, DateTimeOffset ownBefore, DateTimeOffset staleBefore) =>
+        writer == me ? writtenAt < ownBefore : writer is null || !alive.Contains(writer) || writtenAt < staleBefore;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Drained {Count} journal entries: their rooms hold them durably")]
     private partial void LogApplied(int count);

@@ -63,37 +63,64 @@ public sealed class TableGroupCommit : IDisposable
         }
     }
 
-    /// <summary>Writes one partition's entities, each key once, and completes everyone who waits for them; never throws.</summary>
+    /// <summary>
+    /// Writes one partition's entities, each key once, and completes everyone who waits for them;
+    /// never throws. An entity the storage refuses fails its own waiters only: the rest of its
+    /// transaction goes again without it (one bad row must not fail every room it shared a batch with).
+    /// </summary>
     private async Task WriteBatchAsync(IGrouping<string, Pending>[] keys)
     {
-        try
+        var left = keys.ToList();
+        while (left.Count > 0)
         {
-            var table = await _table.GetAsync();
-            var entities = keys.Select(k => k.MaxBy(p => p.Order)!.Entity).ToList();
-            using (await _gate.EnterAsync())
+            try
             {
-                // A transaction of one costs more than a plain upsert (multipart request and answer).
-                if (entities.Count == 1)
-                {
-                    await table.UpsertEntityAsync(entities[0], TableUpdateMode.Replace);
-                }
-                else
-                {
-                    await table.SubmitTransactionAsync(entities.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)));
-                }
+                await WriteAsync([.. left.Select(k => k.MaxBy(p => p.Order)!.Entity)]);
+                Complete(left, null);
+                return;
+            }
+            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex is int failed && failed < left.Count && left.Count > 1)
+            {
+                Complete([left[failed]], e);
+                left.RemoveAt(failed);
+            }
+            catch (Exception e)
+            {
+                Complete(left, e);
+                return;
             }
         }
-        catch (Exception e)
+    }
+
+    private async Task WriteAsync(IReadOnlyList<TableEntity> entities)
+    {
+        var table = await _table.GetAsync();
+        using (await _gate.EnterAsync())
         {
-            foreach (var pending in keys.SelectMany(k => k))
+            // A transaction of one costs more than a plain upsert (multipart request and answer).
+            if (entities.Count == 1)
             {
-                pending.Written.TrySetException(e);
+                await table.UpsertEntityAsync(entities[0], TableUpdateMode.Replace);
             }
-            return;
+            else
+            {
+                await table.SubmitTransactionAsync(entities.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)));
+            }
         }
+    }
+
+    private static void Complete(IEnumerable<IGrouping<string, Pending>> keys, Exception? failure)
+    {
         foreach (var pending in keys.SelectMany(k => k))
         {
-            pending.Written.TrySetResult();
+            if (failure is null)
+            {
+                pending.Written.TrySetResult();
+            }
+            else
+            {
+                pending.Written.TrySetException(failure);
+            }
         }
     }
 

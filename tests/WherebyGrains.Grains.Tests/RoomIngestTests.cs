@@ -72,7 +72,7 @@ public sealed class RoomIngestTests(ClusterFixture fixture) : IClassFixture<Clus
 
         public IReadOnlyList<JournalEntry> TakeWrittenBefore(DateTimeOffset before, int max) => inner.TakeWrittenBefore(before, max);
 
-        public Task<IReadOnlyList<JournalEntry>> ReadWrittenBeforeAsync(DateTimeOffset before, int max, Func<JournalEntry, bool>? take, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<JournalEntry>> ReadWrittenBeforeAsync(DateTimeOffset before, int max, Func<string?, DateTimeOffset, bool>? take, CancellationToken cancellationToken) =>
             inner.ReadWrittenBeforeAsync(before, max, take, cancellationToken);
 
         public Task RemoveAsync(IEnumerable<JournalEntry> entries, CancellationToken cancellationToken) => inner.RemoveAsync(entries, cancellationToken);

@@ -102,7 +102,7 @@ public sealed class JournalTests : AzuriteTest
         // Both entries are fresh: a's own count as old enough here (ownBefore in the future), b's only once b is dead.
         var staleBefore = DateTimeOffset.UtcNow - JournalDrainer.StaleMargin;
         async Task<string[]> DrainedByA(IReadOnlySet<string> alive) =>
-            [.. (await a.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, e => JournalDrainer.Drains(e, a.Writer, alive, DateTimeOffset.UtcNow.AddMinutes(1), staleBefore), TestContext.Current.CancellationToken))
+            [.. (await a.ReadWrittenBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1000, (writer, writtenAt) => JournalDrainer.Drains(writer, writtenAt, a.Writer, alive, DateTimeOffset.UtcNow.AddMinutes(1), staleBefore), TestContext.Current.CancellationToken))
                 .Select(e => e.Event.Id).Order()];
 
         Assert.Equal(["from-a"], await DrainedByA(new HashSet<string> { a.Writer, b.Writer }));
@@ -116,16 +116,15 @@ public sealed class JournalTests : AzuriteTest
         var alive = new HashSet<string> { "a", "b" };
         var ownBefore = now.AddSeconds(-90);
         var staleBefore = now.AddMinutes(-3.5);
-        JournalEntry Entry(string? silo, DateTimeOffset writtenAt) => new("p", "r", SiloFactory.Tenant, Event("e", "/drain", now), silo, writtenAt);
 
-        Assert.True(JournalDrainer.Drains(Entry(null, now), "a", alive, ownBefore, staleBefore));
-        Assert.False(JournalDrainer.Drains(Entry("b", now.AddSeconds(-30)), "a", alive, ownBefore, staleBefore));
-        Assert.False(JournalDrainer.Drains(Entry("b", now.AddMinutes(-3)), "a", alive, ownBefore, staleBefore));
-        Assert.True(JournalDrainer.Drains(Entry("b", now.AddMinutes(-4)), "a", alive, ownBefore, staleBefore));
-        Assert.True(JournalDrainer.Drains(Entry("c", now), "a", alive, ownBefore, staleBefore));
+        Assert.True(JournalDrainer.Drains(null, now, "a", alive, ownBefore, staleBefore));
+        Assert.False(JournalDrainer.Drains("b", now.AddSeconds(-30), "a", alive, ownBefore, staleBefore));
+        Assert.False(JournalDrainer.Drains("b", now.AddMinutes(-3), "a", alive, ownBefore, staleBefore));
+        Assert.True(JournalDrainer.Drains("b", now.AddMinutes(-4), "a", alive, ownBefore, staleBefore));
+        Assert.True(JournalDrainer.Drains("c", now, "a", alive, ownBefore, staleBefore));
         // Its own wait for the rooms' checkpoints.
-        Assert.False(JournalDrainer.Drains(Entry("a", now.AddSeconds(-60)), "a", alive, ownBefore, staleBefore));
-        Assert.True(JournalDrainer.Drains(Entry("a", now.AddSeconds(-91)), "a", alive, ownBefore, staleBefore));
+        Assert.False(JournalDrainer.Drains("a", now.AddSeconds(-60), "a", alive, ownBefore, staleBefore));
+        Assert.True(JournalDrainer.Drains("a", now.AddSeconds(-91), "a", alive, ownBefore, staleBefore));
     }
 
     [Fact]
