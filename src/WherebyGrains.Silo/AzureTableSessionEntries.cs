@@ -17,8 +17,8 @@ public sealed class AzureTableSessionEntries : ISessionEntryTable, IDisposable
     /// <summary>The table.</summary>
     public const string Table = "WherebyGrainsSessions";
 
-    /// <summary>Partitions per tenant, each taking Azure's 2,000 entities/s.</summary>
-    public const int Buckets = 8;
+    /// <summary>Partitions per tenant (part of the layout), as many as people's rows have, for the same reason (<see cref="AzureTablePersonRecords.Buckets"/>).</summary>
+    public const int Buckets = 64;
 
     /// <summary>How long entries gather before they are written: no acknowledgement waits for them.</summary>
     public static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(500);

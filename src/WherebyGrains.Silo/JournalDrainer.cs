@@ -48,7 +48,9 @@ internal sealed partial class JournalDrainer(
     {
         var lastScan = long.MinValue;
         var scanFull = false;
+        var recovering = true;
         var scannedVersion = MembershipVersion.MinValue;
+        var dead = new HashSet<string>(StringComparer.Ordinal);
         while (!stoppingToken.IsCancellationRequested)
         {
             var read = 0;
@@ -62,20 +64,33 @@ internal sealed partial class JournalDrainer(
                 var own = journal.TakeWrittenBefore(now - Age, Page);
                 read = own.Count;
                 await ApplyAndRemoveAsync(own, stoppingToken);
-                // Not at every idle second (the scan reads what memory holds too, until it is old
-                // enough), but at once when membership changed: a dead silo's entries are recovery.
+
+                // A silo that membership declares dead (at start: the process this one replaces)
+                // calls for a recovery scan, of everything but the last seconds: its entries are
+                // its rooms' last events. Otherwise a scan reads only what is older than Age: the
+                // table holds every live silo's entries of the last Age too, which would otherwise
+                // be read back (and Azurite's single thread serve them) at every scan.
                 var snapshot = membership.CurrentSnapshot;
-                if (read < Page && (lastScan == long.MinValue || scanFull || snapshot.Version != scannedVersion || clock.GetElapsedTime(lastScan) >= ScanEvery))
+                if (snapshot.Version != scannedVersion)
+                {
+                    scannedVersion = snapshot.Version;
+                    foreach (var member in snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead))
+                    {
+                        recovering |= dead.Add(member.SiloAddress.ToParsableString());
+                    }
+                }
+                if (read < Page && (recovering || scanFull || clock.GetElapsedTime(lastScan) >= ScanEvery))
                 {
                     lastScan = clock.GetTimestamp();
-                    scannedVersion = snapshot.Version;
                     var alive = snapshot.Members.Values
                         .Where(m => m.Status is not (SiloStatus.Dead or SiloStatus.None))
                         .Select(m => m.SiloAddress.ToParsableString())
                         .ToHashSet(StringComparer.Ordinal);
-                    var stored = await journal.ReadWrittenBeforeAsync(now - Settled, Page, (writer, writtenAt) => Drains(writer, writtenAt, journal.Writer, alive, now - Age, now - Stale), stoppingToken);
+                    var before = recovering ? now - Settled : now - Age;
+                    var stored = await journal.ReadWrittenBeforeAsync(before, Page, (writer, writtenAt) => Drains(writer, writtenAt, journal.Writer, alive, now - Age, now - Stale), stoppingToken);
                     read = stored.Count;
                     scanFull = read >= Page;
+                    recovering = recovering && scanFull;
                     await ApplyAndRemoveAsync(stored, stoppingToken);
                 }
             }

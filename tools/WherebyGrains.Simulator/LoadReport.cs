@@ -34,20 +34,22 @@ public static class LoadReport
             if (results.TryGetValue(a, out var x) && results.TryGetValue(b, out var y))
             {
                 var ratio = x.PerSecond / y.PerSecond;
-                text.AppendLine(CultureInfo.InvariantCulture, $"- {what}: {ratio:P0} (target at least {target:P0}): {(ratio >= target ? "met" : "missed")}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"- {what}: {ratio:F2}× (target at least {target:F1}×): {(ratio >= target ? "met" : "missed")}");
             }
         }
+        // The targets of issue 17 ("one durability core").
         Ratio("(2) full pipeline on memory ÷ (1) verify only", "2 pipeline memory", "1 verify only", 0.5);
-        Ratio("(3) durable on Azurite ÷ (4) Azurite single-entity upserts", "3 pipeline durable", "4 azurite upserts", 0.8);
-        if (results.TryGetValue("3 pipeline durable", out var durable))
+        Ratio("(3) durable on Azurite ÷ (4) Azurite single-entity upserts", "3 pipeline durable", "4 azurite upserts", 3.0);
+        Ratio("(3) durable on Azurite ÷ (2) full pipeline on memory", "3 pipeline durable", "2 pipeline memory", 0.5);
+        if (results.TryGetValue("3 pipeline durable", out var durable) && durable.StorageRequestsPerOperation is { } requests)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"- p99 of (3): {durable.P99Ms:F1} ms (target under 100 ms): {(durable.P99Ms < 100 ? "met" : "missed")}");
-            if (durable.StorageRequestsPerOperation is { } requests)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"- storage requests per event in (3), everything that follows included: {requests:F2} (target about one or fewer): {(requests <= 1.05 ? "met" : "missed")}");
-            }
+            text.AppendLine(CultureInfo.InvariantCulture, $"- storage requests per event in (3), the silo's own count over the burst and 20 s after it: {requests:F2} (the target, at most 0.10, is counted from outside over whole meetings: [storage-requests.md](storage-requests.md))");
         }
-        foreach (var steady in results.Values.Where(r => r.Label.StartsWith("3s ", StringComparison.Ordinal) || r.Label.StartsWith("3m ", StringComparison.Ordinal)))
+        foreach (var steady in results.Values.Where(r => r.Label.StartsWith("3s ", StringComparison.Ordinal)))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- p99 of {steady.Label} ({steady.PerSecond:F0}/s), Azurite on disk: {steady.P99Ms:F1} ms");
+        }
+        foreach (var steady in results.Values.Where(r => r.Label.StartsWith("3m ", StringComparison.Ordinal)))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"- p99 of {steady.Label} ({steady.PerSecond:F0}/s): {steady.P99Ms:F1} ms (target under 100 ms): {(steady.P99Ms < 100 ? "met" : "missed")}");
         }
