@@ -18,7 +18,7 @@ namespace WherebyGrains.Grains;
 /// a turn, before any await.
 /// </summary>
 [Reentrant]
-public sealed partial class RoomGrain(
+public sealed class RoomGrain(
     [PersistentState("room", StorageNames.Grains)] IPersistentState<RoomState> state,
     ITenantAttendanceSettings tenantSettings,
     IOptions<SessionsOptions> options,
@@ -164,20 +164,7 @@ public sealed partial class RoomGrain(
     {
         metrics.Forget(this.GetPrimaryKeyString());
         // What was applied but not yet written; if this fails, the journal still has it.
-        return Task.WhenAll(_writeBehind.FlushAsync(cancellationToken), LeaveReminderAsync());
-    }
-
-    /// <summary>The reminder as the room's work calls for it once it is not resident; if that fails, the next tick sets it.</summary>
-    private async Task LeaveReminderAsync()
-    {
-        try
-        {
-            await _schedule.LeaveAsync();
-        }
-        catch (Exception e)
-        {
-            LogReminderNotSet(e, _key.TenantId, _key.RoomName);
-        }
+        return _writeBehind.FlushAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -276,7 +263,4 @@ public sealed partial class RoomGrain(
             throw;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Room {RoomName} of tenant {TenantId}: its reminder could not be set as it left memory; its next tick sets it")]
-    private partial void LogReminderNotSet(Exception exception, string tenantId, string roomName);
 }

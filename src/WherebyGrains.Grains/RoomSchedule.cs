@@ -16,10 +16,6 @@ internal sealed class RoomSchedule(IGrainBase grain, Func<Task> pass, TimeProvid
     // whose period activation did not read (the next pass registers the right one).
     private static readonly TimeSpan UnknownPeriod = TimeSpan.MinValue;
     private TimeSpan? _reminderPeriod;
-    // The period the room's work calls for (once a pass has said), applied at a tick or when the room leaves memory if it is longer.
-    private (TimeSpan? Period, bool Known) _wanted;
-    // A reminder tick started the pass under way.
-    private bool _ticked;
     private IGrainTimer? _timer;
     private long? _dueAt;
     private bool _running;
@@ -39,7 +35,6 @@ internal sealed class RoomSchedule(IGrainBase grain, Func<Task> pass, TimeProvid
     public Task TickedAsync(TickStatus status)
     {
         _reminderPeriod = status.Period;
-        _ticked = true;
         return RunAsync();
     }
 
@@ -93,29 +88,11 @@ internal sealed class RoomSchedule(IGrainBase grain, Func<Task> pass, TimeProvid
 
     /// <summary>
     /// Keeps the reminder that fits work due in <paramref name="dueIn"/>: registered again only when
-    /// its period changes (a registration is a storage write), removed when nothing is due. Between
-    /// its ticks, a period only shortens: the room's timer does the work while it is resident, and a
-    /// room that goes from meeting to idle and back within a minute would otherwise write its
-    /// reminder at every turn. At a tick (each one a call that keeps the room resident) and when the
-    /// room leaves memory (<see cref="LeaveAsync"/>), the reminder takes the period the work calls for.
+    /// its period changes (a registration is a storage write), removed when nothing is due.
     /// </summary>
     public async Task KeepReminderAsync(TimeSpan? dueIn)
     {
-        _wanted = (MaintenanceWakeUp.ReminderPeriod(dueIn), true);
-        var ticked = _ticked;
-        _ticked = false;
-        if (!ticked && _reminderPeriod is { } current && current != UnknownPeriod && (_wanted.Period is not { } wanted || wanted > current))
-        {
-            return;
-        }
-        await ApplyAsync(_wanted.Period);
-    }
-
-    /// <summary>The room leaves memory: its reminder gets the period its work calls for, as far as a pass of this activation learned it.</summary>
-    public Task LeaveAsync() => _wanted.Known ? ApplyAsync(_wanted.Period) : Task.CompletedTask;
-
-    private async Task ApplyAsync(TimeSpan? period)
-    {
+        var period = MaintenanceWakeUp.ReminderPeriod(dueIn);
         if (period == _reminderPeriod)
         {
             return;
