@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using WherebyGrains.Contracts;
 using WherebyGrains.Grains;
@@ -26,6 +27,10 @@ public sealed class AzureTableSessionEntries : ISessionEntryTable, IDisposable
     private readonly CreatedTable _table;
     private readonly TableGroupCommit _writes;
 
+    // Entries gathered but not yet written, so that a lookup on this silo finds a session at once
+    // (participants by roomSessionId is a room's own view); another silo's lookup may wait a gathering.
+    private readonly ConcurrentDictionary<(string TenantId, string RoomSessionId, string RoomName), int> _pending = new();
+
     /// <summary>Entries in <paramref name="storage"/>'s account, written through <paramref name="gate"/>.</summary>
     public AzureTableSessionEntries(StorageOptions storage, StorageWriteGate gate, TimeProvider clock)
     {
@@ -37,11 +42,26 @@ public sealed class AzureTableSessionEntries : ISessionEntryTable, IDisposable
     public Task AddAsync(string tenantId, string roomName, IReadOnlyCollection<string> roomSessionIds)
     {
         var room = StoredHash.Hex(roomName);
-        return Task.WhenAll(roomSessionIds.Select(id => _writes.UpsertAsync(new TableEntity(Partition(tenantId, id), $"{StoredHash.Hex(id)}_{room}")
+        return Task.WhenAll(roomSessionIds.Select(async id =>
         {
-            ["Session"] = id,
-            ["Room"] = roomName,
-        })));
+            var key = (tenantId, id, roomName);
+            _pending.AddOrUpdate(key, 1, (_, n) => n + 1);
+            try
+            {
+                await _writes.UpsertAsync(new TableEntity(Partition(tenantId, id), $"{StoredHash.Hex(id)}_{room}")
+                {
+                    ["Session"] = id,
+                    ["Room"] = roomName,
+                });
+            }
+            finally
+            {
+                if (_pending.AddOrUpdate(key, 0, (_, n) => n - 1) <= 0)
+                {
+                    _pending.TryRemove(new KeyValuePair<(string, string, string), int>(key, 0));
+                }
+            }
+        }));
     }
 
     /// <inheritdoc />
@@ -50,7 +70,7 @@ public sealed class AzureTableSessionEntries : ISessionEntryTable, IDisposable
         var table = await _table.GetAsync();
         var session = StoredHash.Hex(roomSessionId);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(tenantId, roomSessionId)} and RowKey gt {session + "_"} and RowKey lt {session + "`"}");
-        var rooms = new List<string>();
+        var rooms = _pending.Keys.Where(k => k.TenantId == tenantId && k.RoomSessionId == roomSessionId).Select(k => k.RoomName).ToList();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["Session", "Room"]))
         {
             if (entity.GetString("Session") == roomSessionId && entity.GetString("Room") is { } room)
@@ -58,7 +78,7 @@ public sealed class AzureTableSessionEntries : ISessionEntryTable, IDisposable
                 rooms.Add(room);
             }
         }
-        return rooms;
+        return [.. rooms.Distinct(StringComparer.Ordinal)];
     }
 
     /// <inheritdoc />
