@@ -52,13 +52,15 @@ internal sealed partial class RoomRegistration(
             _next = null;
             try
             {
+                // Sessions first: a lookup by roomSessionId (a room's own view) needs its entry at once,
+                // while the listing's bucket gathers for a while.
+                await RegisterSessionsAsync(sessions);
                 if (listing is not null && listing != state.Listed)
                 {
                     await grains.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.KeyFor(key.TenantId, key.RoomName)).PutAsync(listing);
                     state.Listed = listing;
                     changed();
                 }
-                await RegisterSessionsAsync(sessions);
                 _failures = 0;
             }
             catch (Exception e)
