@@ -86,7 +86,9 @@ internal sealed partial class JournalDrainer(
                         .Where(m => m.Status is not (SiloStatus.Dead or SiloStatus.None))
                         .Select(m => m.SiloAddress.ToParsableString())
                         .ToHashSet(StringComparer.Ordinal);
-                    var before = recovering ? now - Settled : now - Age;
+                    // A silo not alive may have written seconds ago (one that never joined this
+                    // cluster's membership too): every scan reads all but the last seconds.
+                    var before = now - Settled;
                     var stored = await journal.ReadWrittenBeforeAsync(before, Page, (writer, writtenAt) => Drains(writer, writtenAt, journal.Writer, alive, now - Age, now - Stale), stoppingToken);
                     read = stored.Count;
                     scanFull = read >= Page;
