@@ -22,6 +22,16 @@ public static class MaintenanceWakeUp
         _ => TimeSpan.FromHours(1),
     };
 
+    /// <summary>
+    /// The reminder period for work due in <paramref name="dueIn"/> of a room that holds a reminder
+    /// of period <paramref name="held"/> (null for none). While the room is <paramref name="resident"/>
+    /// its timer does near work, so a reminder that wakes it less often is kept: a room whose sessions
+    /// come and go writes its reminder once, not at every session's start and end. (After a crash,
+    /// such a room's near work waits for that reminder's next tick.)
+    /// </summary>
+    public static TimeSpan? ReminderPeriod(TimeSpan? dueIn, TimeSpan? held, bool resident) =>
+        ReminderPeriod(dueIn) is { } wanted && resident && held > wanted ? held : ReminderPeriod(dueIn);
+
     /// <summary>Whether the timer for work due in <paramref name="dueIn"/> keeps the room in memory until then.</summary>
     public static bool KeepsAlive(TimeSpan dueIn) => dueIn <= KeepAliveWithin;
 }

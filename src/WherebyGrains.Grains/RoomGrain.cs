@@ -52,7 +52,7 @@ public sealed class RoomGrain(
         _writeBehind = new RoomWriteBehind(this, _key, _ledger, settings.WriteBehind, runtimeClock, logger);
         _registration = new RoomRegistration(_key, state.State, _archive, GrainFactory, ServiceProvider.GetService<ISessionEntryTable>(), metrics, MarkUnwritten,
             after => _schedule.NoLaterThan(_ledger.Now + (long)after.TotalMilliseconds), logger);
-        _schedule = new RoomSchedule(this, MaintainOnceAsync, clock);
+        _schedule = new RoomSchedule(this, MaintainOnceAsync, clock, logger);
         _settle = new SettleThrottle(this, runtimeClock, settings.SettleInterval, () => Settle(_ledger.Now));
         await _schedule.StartAsync(state.RecordExists);
 
@@ -163,8 +163,12 @@ public sealed class RoomGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.Forget(this.GetPrimaryKeyString());
-        // What was applied but not yet written; if this fails, the journal still has it.
-        return _writeBehind.FlushAsync(cancellationToken);
+        // What was applied but not yet written (if this fails, the journal still has it), and the
+        // reminder fitted to the work due, now that no timer will do it.
+        var now = _ledger.Now;
+        return Task.WhenAll(
+            _writeBehind.FlushAsync(cancellationToken),
+            _schedule.LeaveAsync(NextMaintenance(_ledger.Compute(now), now), cancellationToken));
     }
 
     /// <inheritdoc />
@@ -197,10 +201,11 @@ public sealed class RoomGrain(
         metrics.Maintained(_key.TenantId);
         var now = _ledger.Now;
         var attendance = Settle(now, retryFailed: true);
-        // Hand-off bookkeeping persisted, so that rows already handed off are not handed off again.
+        // Hand-off bookkeeping joins the next checkpoint rather than costing a write each pass: lost
+        // in a crash, the rows are derived and handed off again, which people's records take idempotently.
         if (_ledger.Unwritten)
         {
-            await _ledger.FlushAsync();
+            _writeBehind.Schedule();
         }
         await _archive.MaintainAsync(now, attendance);
         attendance = _ledger.Compute(now);

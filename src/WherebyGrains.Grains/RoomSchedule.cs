@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
 namespace WherebyGrains.Grains;
@@ -9,7 +10,7 @@ namespace WherebyGrains.Grains;
 /// must be to keep the room in memory or to tick every minute is <see cref="MaintenanceWakeUp"/>'s.
 /// Passes run one at a time: the room is reentrant, and a timer and a reminder could otherwise interleave.
 /// </summary>
-internal sealed class RoomSchedule(IGrainBase grain, Func<Task> pass, TimeProvider clock)
+internal sealed partial class RoomSchedule(IGrainBase grain, Func<Task> pass, TimeProvider clock, ILogger logger)
 {
     private const string Reminder = "maintenance";
     // The reminder's period as this activation knows it: null for none, Unknown when one exists
@@ -87,12 +88,30 @@ internal sealed class RoomSchedule(IGrainBase grain, Func<Task> pass, TimeProvid
     }
 
     /// <summary>
-    /// Keeps the reminder that fits work due in <paramref name="dueIn"/>: registered again only when
-    /// its period changes (a registration is a storage write), removed when nothing is due.
+    /// Keeps the reminder that fits work due in <paramref name="dueIn"/> of a resident room
+    /// (<see cref="MaintenanceWakeUp.ReminderPeriod(TimeSpan?, TimeSpan?, bool)"/>): registered again
+    /// only when its period changes (a registration is a storage write), removed when nothing is due.
     /// </summary>
-    public async Task KeepReminderAsync(TimeSpan? dueIn)
+    public Task KeepReminderAsync(TimeSpan? dueIn) => FitReminderAsync(MaintenanceWakeUp.ReminderPeriod(dueIn, _reminderPeriod, resident: true));
+
+    /// <summary>
+    /// The room leaves memory: its reminder is fitted to the work due in <paramref name="dueIn"/>,
+    /// with no timer to do it. A failure leaves the reminder it has (logged).
+    /// </summary>
+    public async Task LeaveAsync(TimeSpan? dueIn, CancellationToken cancellationToken)
     {
-        var period = MaintenanceWakeUp.ReminderPeriod(dueIn);
+        try
+        {
+            await FitReminderAsync(MaintenanceWakeUp.ReminderPeriod(dueIn)).WaitAsync(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            LogReminderNotFitted(e, grain.GrainContext.GrainId);
+        }
+    }
+
+    private async Task FitReminderAsync(TimeSpan? period)
+    {
         if (period == _reminderPeriod)
         {
             return;
@@ -107,4 +126,7 @@ internal sealed class RoomSchedule(IGrainBase grain, Func<Task> pass, TimeProvid
         }
         _reminderPeriod = period;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain} leaving memory could not fit its maintenance reminder to the work due; the reminder it has wakes it")]
+    private partial void LogReminderNotFitted(Exception exception, GrainId grain);
 }

@@ -19,6 +19,14 @@ public sealed class StorageOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// How long an event may wait for others before the journal writes it, when no write is under
+    /// way and few events wait: at a moderate rate, a write per event or two would make the
+    /// storage's requests follow the events. Under load, the write under way gathers the next batch
+    /// and nothing lingers. Zero writes at once.
+    /// </summary>
+    public TimeSpan JournalLinger { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
     /// How long one grain-state or reminder request (rooms' and people's records, written behind
     /// the journal) may take. Off the acknowledgement path, so generous: a write that times out but went through
     /// leaves its grain with a stale ETag, and the grain must reload.

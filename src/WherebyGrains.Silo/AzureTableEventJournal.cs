@@ -54,6 +54,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private readonly Lazy<Task> _dispatcher;
     private readonly JournalMetrics? _metrics;
+    private readonly TimeSpan _linger;
 
     // Batches this instance wrote, kept (up to MaxKept events) until its drainer takes them, so
     // that draining its own batches reads nothing back: under load that read was a large share of
@@ -71,6 +72,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     {
         _table = new CreatedTable(StorageClients.Tables(storage).GetTableClient(Table));
         _clock = clock;
+        _linger = storage.JournalLinger;
         _metrics = metrics;
         Writer = silo;
         _dispatcher = new Lazy<Task>(() => Task.Run(DispatchLoopAsync));
@@ -88,7 +90,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         {
             throw new InvalidOperationException("The event is too large for the journal.");
         }
-        var pending = new Pending(tenantId, evt, json);
+        var pending = new Pending(tenantId, evt, json, _clock.GetTimestamp());
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("The journal is closed.");
@@ -162,7 +164,8 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     /// Group commit: one batch in flight while the next fills, so that a batch holds what arrived
     /// during the write before it. Another writer starts only when enough events wait
     /// (<see cref="EventsForAnotherWriter"/>): at a moderate rate, parallel writers would each take a
-    /// few events, and the storage's requests would follow the events instead of the batches.
+    /// few events, and the storage's requests would follow the events instead of the batches. With
+    /// no write under way, a batch waits up to <see cref="StorageOptions.JournalLinger"/> for company.
     /// </summary>
     private async Task DispatchLoopAsync()
     {
@@ -175,6 +178,13 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
             if (busy.Count == Writers)
             {
                 await Task.WhenAny(busy);
+                continue;
+            }
+            if (busy.Count == 0 && carried is null && _queue.Reader.Count < EventsForAnotherWriter
+                && _queue.Reader.TryPeek(out var oldest) && _clock.GetElapsedTime(oldest.Queued) is var waited && waited < _linger)
+            {
+                // Nothing in flight to gather the next batch: wait a little for company.
+                await Task.Delay(waited + QueuePoll < _linger ? QueuePoll : _linger - waited, _clock);
                 continue;
             }
             if (busy.Count > 0 && carried is null && _queue.Reader.Count < EventsForAnotherWriter)
@@ -343,7 +353,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
 
     private static string PartitionPrefix(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString("D13", CultureInfo.InvariantCulture);
 
-    private sealed record Pending(string TenantId, WherebyEvent Event, byte[] Json)
+    private sealed record Pending(string TenantId, WherebyEvent Event, byte[] Json, long Queued)
     {
         /// <summary>The tenant id as packed.</summary>
         public byte[] Tenant { get; } = Encoding.UTF8.GetBytes(TenantId);

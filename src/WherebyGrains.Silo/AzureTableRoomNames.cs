@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using Azure.Data.Tables;
 using Orleans.Serialization;
@@ -8,21 +10,39 @@ using WherebyGrains.ServiceDefaults;
 namespace WherebyGrains.Silo;
 
 /// <summary>
-/// The room index's names in an Azure Table: a partition a bucket (<c>{tenantId}_{bucket}</c>), an
-/// entity a room whose row key keeps the names' ordinal order (<see cref="RowKeyOf"/>), so that a
-/// bucket's next names after a cursor are one range query, and a room's listing is one upsert however
-/// many rooms the tenant has. The entity holds the name and, when the room is not live, its totals
-/// (<c>Summary</c>, Orleans' binary format).
+/// The room index's names in an Azure Table: an entity a room, in one of <see cref="Partitions"/>
+/// partitions of its tenant (<c>{tenantId}_g{bucket mod Partitions}</c>), row
+/// <c>{bucket, two hex digits}{name}</c> with a name's key keeping the names' ordinal order
+/// (<see cref="RowKeyOf"/>): a bucket's next names after a cursor are one range query. The listings
+/// of every bucket on the silo are written together (<see cref="TableGroupCommit"/>), so that a
+/// partition's listings of a gathering cost one transaction, where a partition a bucket made each
+/// listing nearly a request of its own. The entity holds the name and, when the room is not live,
+/// its totals (<c>Summary</c>, Orleans' binary format).
 /// </summary>
-public sealed class AzureTableRoomNames(StorageOptions storage, StorageWriteGate gate, Serializer<RoomSummary> serializer) : IRoomNames
+/// <remarks>
+/// Releases up to 2026-12-08 kept a partition a bucket (<c>{tenantId}_{bucket}</c>, row the name's
+/// key). A bucket's list reads that partition too until it has once found it empty (rooms write the
+/// current layout only, so it stays so); a room listed in both is listed as the current layout says.
+/// </remarks>
+public sealed class AzureTableRoomNames : IRoomNames, IDisposable
 {
     /// <summary>The table.</summary>
     public const string Table = "WherebyGrainsRooms";
 
-    // Row keys hold at most 1 KiB (512 UTF-16 units): two key characters a unit fit 256 of them.
-    private const int MaxUnits = 256;
+    /// <summary>
+    /// Partitions per tenant (part of the layout). A listing changes a few times a meeting, so a
+    /// gathering holds few listings per partition unless partitions are few; four still take a
+    /// tenant's 8,000 listings a second on Azure (2,000 entities/s a partition).
+    /// </summary>
+    public const int Partitions = 4;
+
+    /// <summary>How long listings gather on the silo before they are written, beyond their bucket's own gathering (<see cref="RoomIndexGrain.Gather"/>).</summary>
+    public static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(250);
+
+    // Row keys hold at most 1 KiB (512 UTF-16 units): after the bucket's two digits, two key
+    // characters a unit fit 255 of them.
+    private const int MaxUnits = 255;
     private const int PrefixUnits = 240;
-    private const int MaxBatch = 100;
 
     // 256 characters keys allow, in ascending order: a unit u is Digits[u >> 8], Digits[u & 0xff],
     // so keys compare as the names do. (Keys refuse / \ # ? and control characters.)
@@ -31,52 +51,68 @@ public sealed class AzureTableRoomNames(StorageOptions storage, StorageWriteGate
         .Take(256)
         .Select(c => (char)c)];
 
-    private readonly CreatedTable _table = new(StorageClients.StateTables(storage).GetTableClient(Table));
+    private readonly CreatedTable _table;
+    private readonly TableGroupCommit _writes;
+    private readonly Serializer<RoomSummary> _serializer;
+    private readonly ConcurrentDictionary<string, bool> _releasedEmpty = new(StringComparer.Ordinal);
 
-    /// <inheritdoc />
-    public async Task PutAsync(string bucketKey, IReadOnlyCollection<RoomListing> listings)
+    /// <summary>Names in <paramref name="storage"/>'s account, written through <paramref name="gate"/>.</summary>
+    /// <param name="storage">The storage account.</param>
+    /// <param name="gate">Bounds the silo's storage writes.</param>
+    /// <param name="serializer">Serializes the listings' totals.</param>
+    /// <param name="clock">Times the gathering of listings.</param>
+    public AzureTableRoomNames(StorageOptions storage, StorageWriteGate gate, Serializer<RoomSummary> serializer, TimeProvider clock)
     {
-        var table = await _table.GetAsync();
-        var partition = PartitionOf(bucketKey);
-        await Task.WhenAll(listings.Select(listing => Entity(partition, listing)).Chunk(MaxBatch).Select(async chunk =>
-        {
-            using (await gate.EnterAsync())
-            {
-                // A transaction of one costs more than a plain upsert (multipart request and answer).
-                if (chunk.Length == 1)
-                {
-                    await table.UpsertEntityAsync(chunk[0], TableUpdateMode.Replace);
-                }
-                else
-                {
-                    await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)));
-                }
-            }
-        }));
+        _table = new CreatedTable(StorageClients.StateTables(storage).GetTableClient(Table));
+        _writes = new TableGroupCommit(_table, gate, Gather, clock);
+        _serializer = serializer;
     }
 
-    private TableEntity Entity(string partition, RoomListing listing)
+    /// <inheritdoc />
+    public Task PutAsync(string bucketKey, IReadOnlyCollection<RoomListing> listings)
     {
-        var entity = new TableEntity(partition, RowKeyOf(listing.RoomName)) { ["Name"] = listing.RoomName };
-        if (listing.Summary is { } summary)
-        {
-            entity["Summary"] = serializer.SerializeToArray(summary);
-        }
-        return entity;
+        var (partition, prefix) = Place(bucketKey);
+        return Task.WhenAll(listings.Select(listing => _writes.UpsertAsync(Entity(partition, prefix + RowKeyOf(listing.RoomName), listing))));
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<RoomListing>> ListAsync(string bucketKey, string? after, int limit)
     {
         var table = await _table.GetAsync();
-        var partition = PartitionOf(bucketKey);
-        var filter = after is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {RowKeyOf(after)}");
+        var (partition, prefix) = Place(bucketKey);
+        var from = prefix + (after is null ? "" : RowKeyOf(after));
+        var current = QueryAsync(table, after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {from} and RowKey lt {NextPrefix(prefix)}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {from} and RowKey lt {NextPrefix(prefix)}"), limit);
+        var releasedPartition = bucketKey.Replace('/', '_');
+        if (_releasedEmpty.ContainsKey(releasedPartition))
+        {
+            return await current;
+        }
+        var released = await QueryAsync(table, after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {releasedPartition}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {releasedPartition} and RowKey gt {RowKeyOf(after)}"), limit);
+        if (after is null && released.Count == 0)
+        {
+            _releasedEmpty.TryAdd(releasedPartition, true);
+        }
+        var merged = new SortedDictionary<string, RoomListing>(StringComparer.Ordinal);
+        foreach (var listing in released.Concat(await current))
+        {
+            merged[listing.RoomName] = listing;
+        }
+        return [.. merged.Values.Take(limit)];
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _writes.Dispose();
+
+    private async Task<List<RoomListing>> QueryAsync(TableClient table, string filter, int limit)
+    {
         var listings = new List<RoomListing>(limit);
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: limit, select: ["Name", "Summary"]))
         {
-            var summary = entity.GetBinary("Summary") is { } bytes ? serializer.Deserialize(bytes) : null;
+            var summary = entity.GetBinary("Summary") is { } bytes ? _serializer.Deserialize(bytes) : null;
             listings.Add(new RoomListing(entity.GetString("Name"), summary));
             if (listings.Count == limit)
             {
@@ -86,10 +122,32 @@ public sealed class AzureTableRoomNames(StorageOptions storage, StorageWriteGate
         return listings;
     }
 
+    private TableEntity Entity(string partition, string row, RoomListing listing)
+    {
+        var entity = new TableEntity(partition, row) { ["Name"] = listing.RoomName };
+        if (listing.Summary is { } summary)
+        {
+            entity["Summary"] = _serializer.SerializeToArray(summary);
+        }
+        return entity;
+    }
+
+    // Bucket keys are "{tenantId}/{bucket}"; tenant ids are [a-z0-9-].
+    private static (string Partition, string Prefix) Place(string bucketKey)
+    {
+        var slash = bucketKey.LastIndexOf('/');
+        var bucket = int.Parse(bucketKey.AsSpan(slash + 1), CultureInfo.InvariantCulture);
+        return ($"{bucketKey[..slash]}_g{bucket % Partitions}", bucket.ToString("x2", CultureInfo.InvariantCulture));
+    }
+
+    // The first row key after every key of a bucket's prefix: the next bucket's digits.
+    private static string NextPrefix(string prefix) =>
+        (int.Parse(prefix, NumberStyles.HexNumber, CultureInfo.InvariantCulture) + 1).ToString("x2", CultureInfo.InvariantCulture);
+
     /// <summary>
     /// A room name as a row key that sorts as the names do (ordinal): two characters a UTF-16 code
     /// unit, from an alphabet of characters keys allow (<see cref="Digits"/>). A name longer than
-    /// 256 units keeps its first 240, then U+FFFD and a hash of the whole: such names sort after
+    /// 255 units keeps its first 240, then U+FFFD and a hash of the whole: such names sort after
     /// the names their first 240 units begin, and among themselves by that hash.
     /// </summary>
     public static string RowKeyOf(string roomName)
@@ -104,7 +162,4 @@ public sealed class AzureTableRoomNames(StorageOptions storage, StorageWriteGate
             ? key.ToString()
             : key.Append('\uFFFD').Append(StoredHash.ShortHex(roomName)).ToString();
     }
-
-    // Bucket keys are "{tenantId}/{bucket}"; tenant ids are [a-z0-9-].
-    private static string PartitionOf(string bucketKey) => bucketKey.Replace('/', '_');
 }

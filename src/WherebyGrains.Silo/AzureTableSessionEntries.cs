@@ -8,18 +8,29 @@ namespace WherebyGrains.Silo;
 
 /// <summary>
 /// The session directory's entries in an Azure Table: an entity a session and room, in one of
-/// <see cref="Buckets"/> partitions of the tenant (<c>{tenantId}_{bucket}</c>, by the session id),
-/// row <c>{session hash}_{room hash}</c>, holding the id and the room's name. The entries of every
-/// room of the silo are written together (<see cref="TableGroupCommit"/>): a session's entry costs
-/// a share of a transaction, where a record of its own cost a read and an insert.
+/// <see cref="Partitions"/> partitions of the tenant (<c>{tenantId}_s{bucket}</c>, by the session
+/// id), row <c>{session hash}_{room hash}</c>, holding the id and the room's name. The entries of
+/// every room of the silo are written together (<see cref="TableGroupCommit"/>): a session's entry
+/// costs a share of a transaction, where a record of its own cost a read and an insert.
 /// </summary>
+/// <remarks>
+/// The release of 2026-12-08 spread a tenant's entries over 64 partitions (<c>{tenantId}_{bucket}</c>,
+/// the same rows): a gathering held about one entry a partition, so nearly every entry was a
+/// request. A lookup reads that partition too.
+/// </remarks>
 public sealed class AzureTableSessionEntries : ISessionEntryTable, IDisposable
 {
     /// <summary>The table.</summary>
     public const string Table = "WherebyGrainsSessions";
 
-    /// <summary>Partitions per tenant (part of the layout), as many as people's rows have, for the same reason (<see cref="AzureTablePersonRecords.Buckets"/>).</summary>
-    public const int Buckets = 64;
+    /// <summary>
+    /// Partitions per tenant (part of the layout). A session has one entry a room, so a gathering
+    /// holds few entries unless partitions are few; four still take a tenant's 8,000 new sessions a
+    /// second on Azure (2,000 entities/s a partition).
+    /// </summary>
+    public const int Partitions = 4;
+
+    private const int ReleasedBuckets = 64;
 
     /// <summary>How long entries gather before they are written: no acknowledgement waits for them.</summary>
     public static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(500);
@@ -68,9 +79,21 @@ public sealed class AzureTableSessionEntries : ISessionEntryTable, IDisposable
     public async Task<IReadOnlyList<string>> FindAsync(string tenantId, string roomSessionId)
     {
         var table = await _table.GetAsync();
-        var session = StoredHash.Hex(roomSessionId);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(tenantId, roomSessionId)} and RowKey gt {session + "_"} and RowKey lt {session + "`"}");
         var rooms = _pending.Keys.Where(k => k.TenantId == tenantId && k.RoomSessionId == roomSessionId).Select(k => k.RoomName).ToList();
+        var found = await Task.WhenAll(
+            FindAsync(table, Partition(tenantId, roomSessionId), roomSessionId),
+            FindAsync(table, $"{tenantId}_{StoredHash.Bucket(roomSessionId, ReleasedBuckets)}", roomSessionId));
+        return [.. rooms.Concat(found.SelectMany(f => f)).Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _writes.Dispose();
+
+    private static async Task<List<string>> FindAsync(TableClient table, string partition, string roomSessionId)
+    {
+        var session = StoredHash.Hex(roomSessionId);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {session + "_"} and RowKey lt {session + "`"}");
+        var rooms = new List<string>();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["Session", "Room"]))
         {
             if (entity.GetString("Session") == roomSessionId && entity.GetString("Room") is { } room)
@@ -78,11 +101,9 @@ public sealed class AzureTableSessionEntries : ISessionEntryTable, IDisposable
                 rooms.Add(room);
             }
         }
-        return [.. rooms.Distinct(StringComparer.Ordinal)];
+        return rooms;
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _writes.Dispose();
-
-    private static string Partition(string tenantId, string roomSessionId) => $"{tenantId}_{StoredHash.Bucket(roomSessionId, Buckets)}";
+    // Tenant ids are [a-z0-9-]: an "s" keeps these partitions apart from the released layout's.
+    private static string Partition(string tenantId, string roomSessionId) => $"{tenantId}_s{StoredHash.Bucket(roomSessionId, Partitions)}";
 }

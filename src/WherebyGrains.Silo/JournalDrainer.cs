@@ -66,10 +66,8 @@ internal sealed partial class JournalDrainer(
                 await ApplyAndRemoveAsync(own, stoppingToken);
 
                 // A silo that membership declares dead (at start: the process this one replaces)
-                // calls for a recovery scan, of everything but the last seconds: its entries are
-                // its rooms' last events. Otherwise a scan reads only what is older than Age: the
-                // table holds every live silo's entries of the last Age too, which would otherwise
-                // be read back (and Azurite's single thread serve them) at every scan.
+                // calls for a scan at once rather than at the next ScanEvery: its entries are its
+                // rooms' last events, and nothing else brings them back.
                 var snapshot = membership.CurrentSnapshot;
                 if (snapshot.Version != scannedVersion)
                 {

@@ -23,4 +23,21 @@ public sealed class MaintenanceWakeUpTests
         Assert.False(MaintenanceWakeUp.KeepsAlive(TimeSpan.FromMinutes(5) + TimeSpan.FromMilliseconds(1)));
         Assert.False(MaintenanceWakeUp.KeepsAlive(TimeSpan.FromHours(6)));
     }
+
+    [Fact]
+    public void A_resident_room_keeps_an_hourly_reminder_for_near_work_and_fits_it_when_it_leaves_memory()
+    {
+        var minute = TimeSpan.FromMinutes(1);
+        var hour = TimeSpan.FromHours(1);
+        // A session starts again after the last one ended: the timer does it, the hourly reminder stays.
+        Assert.Equal(hour, MaintenanceWakeUp.ReminderPeriod(TimeSpan.FromSeconds(30), hour, resident: true));
+        // Leaving memory with near work: every minute.
+        Assert.Equal(minute, MaintenanceWakeUp.ReminderPeriod(TimeSpan.FromSeconds(30), hour, resident: false));
+        // Far work after near work: hourly, resident or not; no work: none.
+        Assert.Equal(hour, MaintenanceWakeUp.ReminderPeriod(TimeSpan.FromHours(6), minute, resident: true));
+        Assert.Null(MaintenanceWakeUp.ReminderPeriod(null, hour, resident: true));
+        // No reminder yet, or one whose period activation did not read: the one that fits.
+        Assert.Equal(minute, MaintenanceWakeUp.ReminderPeriod(TimeSpan.FromSeconds(30), null, resident: true));
+        Assert.Equal(minute, MaintenanceWakeUp.ReminderPeriod(TimeSpan.FromSeconds(30), TimeSpan.MinValue, resident: true));
+    }
 }

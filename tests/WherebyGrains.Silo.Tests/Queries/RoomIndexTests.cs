@@ -1,4 +1,5 @@
 using System.Net;
+using Azure.Data.Tables;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
@@ -16,7 +17,9 @@ public sealed class RoomIndexTests : AzuriteTest
 {
     private AzureTableRoomNames NewNames() =>
         new(new StorageOptions { ConnectionString = Azurite.ConnectionString }, StorageWriteGate.Unbounded,
-            new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<RoomSummary>>());
+            Serializer, TimeProvider.System);
+
+    private static Serializer<RoomSummary> Serializer { get; } = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<RoomSummary>>();
 
     [Fact]
     public async Task Names_of_any_characters_come_back_in_ordinal_order_page_by_page()
@@ -40,9 +43,9 @@ public sealed class RoomIndexTests : AzuriteTest
         }
         Assert.Equal(rooms.Length, listed.Count);
         Assert.Equal(rooms.ToHashSet(), listed.ToHashSet());
-        // Names of up to 256 characters are in ordinal order; longer ones follow their shared prefix.
-        var ordinary = rooms.Where(r => r.Length <= 256).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(ordinary, listed.Where(r => r.Length <= 256));
+        // Names of up to 255 characters are in ordinal order; longer ones follow their shared prefix.
+        var ordinary = rooms.Where(r => r.Length <= 255).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(ordinary, listed.Where(r => r.Length <= 255));
         Assert.Equal(["/alpha-2", "/tab\there"], (await names.ListAsync("acme/7", "/alpha", 2)).Select(l => l.RoomName));
         Assert.Equal(["/other-bucket"], (await names.ListAsync("acme/8", null, 10)).Select(l => l.RoomName));
     }
@@ -83,5 +86,53 @@ public sealed class RoomIndexTests : AzuriteTest
             after = page[^1].RoomName;
         }
         Assert.Equal(rooms, listed);
+    }
+
+    [Fact]
+    public async Task The_listings_of_a_tenants_buckets_share_its_few_partitions_and_each_bucket_lists_only_its_own()
+    {
+        var names = NewNames();
+        var buckets = Enumerable.Range(0, IRoomIndexGrain.Buckets).ToList();
+
+        await Task.WhenAll(buckets.Select(b => names.PutAsync($"shared/{b}", [new RoomListing($"/room-{b:D2}-a", null), new RoomListing($"/room-{b:D2}-b", null)])));
+
+        var table = new TableClient(Azurite.ConnectionString, AzureTableRoomNames.Table);
+        var partitions = new HashSet<string>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey.CompareTo("shared_") >= 0 && e.PartitionKey.CompareTo("shared`") < 0, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            partitions.Add(entity.PartitionKey);
+        }
+        Assert.Equal(AzureTableRoomNames.Partitions, partitions.Count);
+        foreach (var b in buckets)
+        {
+            Assert.Equal([$"/room-{b:D2}-a", $"/room-{b:D2}-b"], (await names.ListAsync($"shared/{b}", null, 10)).Select(l => l.RoomName));
+            Assert.Equal([$"/room-{b:D2}-b"], (await names.ListAsync($"shared/{b}", $"/room-{b:D2}-a", 10)).Select(l => l.RoomName));
+        }
+    }
+
+    [Fact]
+    public async Task Listings_of_the_released_layout_are_listed_and_a_newer_listing_of_the_same_room_replaces_them()
+    {
+        // Releases up to 2026-12-08: a partition a bucket, row the name's key.
+        var table = new TableClient(Azurite.ConnectionString, AzureTableRoomNames.Table);
+        await table.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
+        var totals = new RoomSummary
+        {
+            RoomName = "/old-b", FirstSessionStartedAt = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero), LastSessionStartedAt = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero),
+            TotalSessions = 1, TotalParticipantMinutes = 2, TotalParticipantSeconds = 120, TotalUniqueParticipants = 2, PeakParticipants = 2,
+            TotalRecorderMinutes = 0, TotalStreamerMinutes = 0, TotalUniqueRecorders = 0, TotalUniqueStreamers = 0,
+        };
+        foreach (var room in new[] { "/old-a", "/old-b", "/old-c" })
+        {
+            await table.UpsertEntityAsync(new TableEntity("upgraded_5", AzureTableRoomNames.RowKeyOf(room)) { ["Name"] = room }, cancellationToken: TestContext.Current.CancellationToken);
+        }
+        var names = NewNames();
+        Assert.Equal(["/old-a", "/old-b", "/old-c"], (await names.ListAsync("upgraded/5", null, 10)).Select(l => l.RoomName));
+
+        // After the upgrade: a room of the old layout pushes its totals, a new room is listed; pages merge both layouts.
+        await names.PutAsync("upgraded/5", [new RoomListing("/old-b", totals), new RoomListing("/new-a", null)]);
+        Assert.Equal([new RoomListing("/new-a", null), new RoomListing("/old-a", null), new RoomListing("/old-b", totals), new RoomListing("/old-c", null)], await names.ListAsync("upgraded/5", null, 10));
+        Assert.Equal([new RoomListing("/old-a", null), new RoomListing("/old-b", totals)], await names.ListAsync("upgraded/5", "/new-a", 2));
+        Assert.Equal([new RoomListing("/old-c", null)], await names.ListAsync("upgraded/5", "/old-b", 2));
     }
 }

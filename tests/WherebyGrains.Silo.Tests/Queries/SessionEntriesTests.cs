@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using WherebyGrains.Contracts;
 using WherebyGrains.Grains;
 using WherebyGrains.ServiceDefaults;
 
@@ -28,7 +29,7 @@ public sealed class SessionEntriesTests : AzuriteTest
         {
             partitions.Add(entity.PartitionKey);
         }
-        Assert.InRange(partitions.Count, 2, AzureTableSessionEntries.Buckets);
+        Assert.Equal(AzureTableSessionEntries.Partitions, partitions.Count);
     }
 
     [Fact]
@@ -42,6 +43,23 @@ public sealed class SessionEntriesTests : AzuriteTest
         await entries.AddAsync("acme", room, [session]);
 
         Assert.Equal([room], await entries.FindAsync("acme", session));
+    }
+
+    [Fact]
+    public async Task Entries_of_the_released_layout_are_found()
+    {
+        // The release of 2026-12-08: 64 partitions a tenant, the same rows.
+        var table = new TableClient(Azurite.ConnectionString, AzureTableSessionEntries.Table);
+        await table.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
+        await table.UpsertEntityAsync(new TableEntity($"acme_{StoredHash.Bucket("released-1", 64)}", $"{StoredHash.Hex("released-1")}_{StoredHash.Hex("/old-room")}")
+        {
+            ["Session"] = "released-1",
+            ["Room"] = "/old-room",
+        }, cancellationToken: TestContext.Current.CancellationToken);
+        using var entries = NewEntries();
+        await entries.AddAsync("acme", "/new-room", ["released-1"]);
+
+        Assert.Equal(["/new-room", "/old-room"], (await entries.FindAsync("acme", "released-1")).Order(StringComparer.Ordinal));
     }
 
     private AzureTableSessionEntries NewEntries() =>
