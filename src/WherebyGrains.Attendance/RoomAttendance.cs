@@ -18,6 +18,9 @@ public sealed record RoomAttendance
     /// </summary>
     public long? NextChangeAt { get; init; }
 
+    /// <summary>True while a session is live (not ended, officially or by inference).</summary>
+    public bool HasLiveSession => Sessions.Any(s => s.EndedAt is null);
+
     /// <summary>The instant of the room's last event; null without events.</summary>
     public long? LastEventAt { get; init; }
 }

@@ -12,6 +12,9 @@ public interface ISessionDirectoryGrain : IGrainWithStringKey
     static string KeyFor(string tenantId, string roomSessionId) =>
         $"{tenantId}/s/{StoredHash.Hex(roomSessionId)}";
 
+    /// <summary>The tenant of a grain key made by <see cref="KeyFor"/>.</summary>
+    static string TenantOf(string key) => key[..key.LastIndexOf("/s/", StringComparison.Ordinal)];
+
     /// <summary>Records that <paramref name="roomName"/> holds these sessions (idempotent).</summary>
     [Alias("Add")]
     Task AddAsync(string roomName, IReadOnlyList<string> roomSessionIds);

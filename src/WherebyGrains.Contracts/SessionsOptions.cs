@@ -50,7 +50,7 @@ public sealed class SessionsOptions
     /// <summary>
     /// How long events a room holds (already durable in the journal) may wait before the room
     /// checkpoints its record: every event of a room within this time shares one write. A room also
-    /// checkpoints a second after a session ends and before it deactivates; the journal keeps
+    /// checkpoints 3 s after a session ends with none live and before it deactivates; the journal keeps
     /// what no checkpoint covers (its drainer applies entries older than this plus 30 s).
     /// </summary>
     public TimeSpan WriteBehind { get; set; } = TimeSpan.FromSeconds(60);

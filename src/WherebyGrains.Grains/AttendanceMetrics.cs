@@ -69,23 +69,18 @@ public sealed class AttendanceMetrics
     public void Maintained(string tenantId) => _maintenance.Add(1, new TagList { { Telemetry.TenantTag, tenantId } });
 
     /// <summary>
-    /// Sets one active room's gauges from what the rules gave, and counts each of its sessions' end
-    /// once (<paramref name="endedCounted"/> remembers which). True when it counted one: the room
-    /// then writes <paramref name="endedCounted"/>, so that a later activation does not count it again.
+    /// Sets one active room's gauges from what the rules gave, and counts the sessions that
+    /// <paramref name="ended"/> since the room last reported (the room remembers which it reported).
     /// </summary>
-    public bool Report(string roomKey, string tenantId, RoomAttendance attendance, long now, ISet<string> endedCounted, int backlog)
+    public void Report(string roomKey, string tenantId, RoomAttendance attendance, long now, IEnumerable<Session> ended, int backlog)
     {
-        var counted = false;
-        foreach (var session in attendance.Sessions.Where(s => s.EndedAt is not null && !endedCounted.Contains(s.RoomSessionId)))
+        foreach (var session in ended)
         {
-            endedCounted.Add(session.RoomSessionId);
             Ended(tenantId, session, now);
-            counted = true;
         }
-        var live = attendance.Sessions.Any(s => s.EndedAt is null) ? 1 : 0;
+        var live = attendance.HasLiveSession ? 1 : 0;
         var present = attendance.Presence.Participants.Where(c => c.IsPerson).Select(c => c.PersonId).Distinct(StringComparer.Ordinal).Count();
         _rooms[roomKey] = new RoomGauges(tenantId, live, present, backlog);
-        return counted;
     }
 
     /// <summary>Drops a room that deactivated.</summary>

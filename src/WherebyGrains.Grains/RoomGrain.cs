@@ -226,24 +226,30 @@ public sealed class RoomGrain(
         Add(_ledger.OutboxCount > 0 ? now + (long)OutboxRetry.TotalMilliseconds : null);
         Add(_archive.NextDue(attendance));
         // A live session can end at any time by inference once people leave; look again then.
-        Add(attendance.Sessions.Any(s => s.EndedAt is null) ? now + (long)Math.Max(1000, _ledger.Settings.EndGrace.TotalMilliseconds) : null);
+        Add(attendance.HasLiveSession ? now + (long)Math.Max(1000, _ledger.Settings.EndGrace.TotalMilliseconds) : null);
         return due is { } at ? TimeSpan.FromMilliseconds(Math.Max(0, at - now)) : null;
     }
 
-    /// <summary>The room's gauges and ended sessions, from what a settling computed: metrics never cost a computation of their own.</summary>
+    /// <summary>
+    /// What a settling computed, reported (metrics never cost a computation of their own): gauges,
+    /// and each session's end once, across activations (the ends reported are written with the room).
+    /// </summary>
     private void ReportMetrics(RoomAttendance attendance, long now)
     {
-        if (!ReferenceEquals(attendance, _reported))
+        if (ReferenceEquals(attendance, _reported))
         {
-            _reported = attendance;
-            if (metrics.Report(this.GetPrimaryKeyString(), _key.TenantId, attendance, now, state.State.EndedCounted, _ledger.OutboxCount))
+            return;
+        }
+        _reported = attendance;
+        var ended = attendance.Sessions.Where(s => s.EndedAt is not null && state.State.EndedCounted.Add(s.RoomSessionId)).ToList();
+        metrics.Report(this.GetPrimaryKeyString(), _key.TenantId, attendance, now, ended, _ledger.OutboxCount);
+        if (ended.Count > 0)
+        {
+            MarkUnwritten();
+            // A session ended and none is live: the room is idle, the moment a checkpoint is worth most.
+            if (!attendance.HasLiveSession)
             {
-                MarkUnwritten();
-                // A session ended and none is live: the room is idle, the moment a checkpoint is worth most.
-                if (!attendance.Sessions.Any(s => s.EndedAt is null))
-                {
-                    _writeBehind.SessionEnded();
-                }
+                _writeBehind.SessionEnded();
             }
         }
     }

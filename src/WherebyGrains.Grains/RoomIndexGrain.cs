@@ -40,10 +40,8 @@ public sealed class RoomIndexGrain(
     /// <inheritdoc />
     public Task PutAsync(RoomListing listing)
     {
-        if (names is null && state.State.Listings.TryGetValue(listing.RoomName, out var held) && held == listing)
-        {
-            return Task.CompletedTask;
-        }
+        // No shortcut for a listing held already: a failed write leaves it in the record's state
+        // unwritten, and the room's retry must write it. Rooms push only what changed anyway.
         _gathered[listing.RoomName] = listing;
         _round ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var written = _round.Task;

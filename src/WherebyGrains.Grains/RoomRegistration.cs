@@ -36,7 +36,7 @@ internal sealed partial class RoomRegistration(
     {
         var listing = state.Events.Count == 0 && state.Archived.Count == 0 && state.HistoryMonths.Count == 0
             ? null
-            : new RoomListing(key.RoomName, attendance.Sessions.Any(s => s.EndedAt is null) ? null : RoomViews.Summary(key.RoomName, state, attendance, now));
+            : new RoomListing(key.RoomName, attendance.HasLiveSession ? null : RoomViews.Summary(key.RoomName, state, attendance, now));
         _next = (listing, [.. attendance.Sessions.Select(s => s.RoomSessionId)]);
         if (_registration.IsCompleted)
         {
@@ -52,23 +52,27 @@ internal sealed partial class RoomRegistration(
             _next = null;
             try
             {
-                // Sessions first: a lookup by roomSessionId (a room's own view) needs its entry at once,
-                // while the listing's bucket gathers for a while.
-                await RegisterSessionsAsync(sessions);
-                if (listing is not null && listing != state.Listed)
-                {
-                    await grains.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.KeyFor(key.TenantId, key.RoomName)).PutAsync(listing);
-                    state.Listed = listing;
-                    changed();
-                }
+                // Both at once, each gathered with other rooms' for a while; a lookup by roomSessionId
+                // on this silo finds a session as soon as its entry is gathered.
+                await Task.WhenAll(RegisterSessionsAsync(sessions), PushAsync(listing));
                 _failures = 0;
             }
             catch (Exception e)
             {
                 LogRegistrationFailed(e, key.TenantId, key.RoomName);
-                var wait = FirstRetry * Math.Pow(2, Math.Min(_failures++, 10));
+                var wait = FirstRetry * Math.Pow(2, Math.Min(_failures++, 6));
                 retryLater(wait < LastRetry ? wait : LastRetry);
             }
+        }
+    }
+
+    private async Task PushAsync(RoomListing? listing)
+    {
+        if (listing is not null && listing != state.Listed)
+        {
+            await grains.GetGrain<IRoomIndexGrain>(IRoomIndexGrain.KeyFor(key.TenantId, key.RoomName)).PutAsync(listing);
+            state.Listed = listing;
+            changed();
         }
     }
 

@@ -20,6 +20,7 @@ internal sealed partial class RoomWriteBehind(IGrainBase grain, RoomKey key, Att
     /// </summary>
     private static readonly TimeSpan AfterSessionEnd = TimeSpan.FromSeconds(3);
 
+    private static readonly TimeSpan FirstRetryWait = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxRetryWait = TimeSpan.FromSeconds(30);
 
     private IGrainTimer? _timer;
@@ -81,7 +82,9 @@ internal sealed partial class RoomWriteBehind(IGrainBase grain, RoomKey key, Att
             {
                 LogWriteBehindRetryFailed(key.TenantId, key.RoomName, _retries, e.GetType().Name);
             }
-            Schedule(delay * 2 < MaxRetryWait ? delay * 2 : MaxRetryWait);
+            // Backing off from a second to MaxRetryWait: soon after a blip, not hammering an outage.
+            var wait = FirstRetryWait * Math.Pow(2, Math.Min(_retries - 1, 5));
+            Schedule(wait < MaxRetryWait ? wait : MaxRetryWait);
         }
     }
 

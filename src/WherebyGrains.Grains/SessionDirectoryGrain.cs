@@ -47,10 +47,7 @@ public sealed class SessionDirectoryGrain(
     /// <inheritdoc />
     public async Task<IReadOnlyList<string>> FindAsync(string roomSessionId)
     {
-        // Keys are "{tenantId}/s/{hash}" (ISessionDirectoryGrain.KeyFor).
-        var key = this.GetPrimaryKeyString();
-        var tenantId = key[..key.LastIndexOf("/s/", StringComparison.Ordinal)];
-        IEnumerable<string> stored = table is null ? [] : await table.FindAsync(tenantId, roomSessionId);
+        IEnumerable<string> stored = table is null ? [] : await table.FindAsync(ISessionDirectoryGrain.TenantOf(this.GetPrimaryKeyString()), roomSessionId);
         IEnumerable<string> held = state.State.Rooms.TryGetValue(roomSessionId, out var rooms) ? rooms : [];
         return [.. stored.Concat(held).Distinct(StringComparer.Ordinal)];
     }

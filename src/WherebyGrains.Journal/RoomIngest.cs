@@ -11,11 +11,13 @@ namespace WherebyGrains.Journal;
 /// </summary>
 public sealed class RoomIngest(IEventJournal journal, IGrainFactory grains, TimeProvider clock)
 {
-    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(2);
+    // With the default IngestTimeout (3 s), a 503 still goes out well within Whereby's 5 s.
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Makes <paramref name="evt"/> durable and hands it to its room, within <paramref name="timeout"/>.
-    /// Throws when it could not be made durable (the caller answers 503 and Whereby retries), and
+    /// Throws when it could not be made durable (the caller answers 503 and Whereby retries; the
+    /// room's hold is released first, which may take up to 1 s beyond the timeout), and
     /// <see cref="OperationCanceledException"/> when <paramref name="aborted"/> fired first.
     /// </summary>
     public async Task<Ingested> IngestAsync(string tenantId, WherebyEvent evt, TimeSpan timeout, CancellationToken aborted)

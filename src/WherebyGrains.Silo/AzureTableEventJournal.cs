@@ -16,17 +16,19 @@ namespace WherebyGrains.Silo;
 /// <summary>
 /// The journal in an Azure Table, written by group commit: events that arrive together (from any
 /// room) are written as one entity, packed (a batch of up to <see cref="MaxEvents"/> events and
-/// about 960 KB). One batch is in flight while the next fills; more only when a full batch's worth
-/// waits. A writer's batches of ten seconds share a partition (<c>{window start, unix ms}-{silo}-{writer}</c>,
-/// so that age is a key range; rows <c>{batch}</c>), so that clean-up removes many batches a
+/// about 960 KB). One batch is in flight while the next fills; another writer starts only when
+/// enough events wait, and with none in flight a batch lingers briefly for company. A writer's
+/// batches of ten seconds share a partition (<c>{window start, unix ms}-{silo}-{writer}</c>, so
+/// that age is a key range; rows <c>{batch}</c>), so that clean-up removes many batches a
 /// transaction. One entity a batch, not one an event, because the storage's work (and Azurite's
 /// above all, which handles each entity of a transaction as a request of its own) follows the
 /// entities written, read and deleted, not the requests.
 /// </summary>
 /// <remarks>
-/// A batch's entity: <c>Silo</c>, <c>Count</c> (its events) and the packed events in binary
-/// properties <c>B0</c>, <c>B1</c>, ... of up to 60 KiB each; packed, an event is its tenant and its
-/// JSON, each as a 32-bit little-endian byte length and the UTF-8 bytes.
+/// A batch's entity: <c>Silo</c>, <c>At</c> (when it was written, Unix ms), <c>Count</c> (its
+/// events) and the packed events in binary properties <c>B0</c>, <c>B1</c>, ... of up to 60 KiB
+/// each; packed, an event is its tenant and its JSON, each as a 32-bit little-endian byte length
+/// and the UTF-8 bytes.
 /// </remarks>
 public sealed class AzureTableEventJournal : IEventJournal, IDisposable
 {
@@ -45,7 +47,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     private const int Writers = 4;
     private const int EventsForAnotherWriter = 16;
     private static readonly TimeSpan QueuePoll = TimeSpan.FromMilliseconds(2);
-    private const int MaxKept = 100_000;
+    private const long MaxKeptBytes = 64L * 1024 * 1024;
     private static readonly TimeSpan PartitionWindow = TimeSpan.FromSeconds(10);
 
     private readonly CreatedTable _table;
@@ -56,11 +58,11 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     private readonly JournalMetrics? _metrics;
     private readonly TimeSpan _linger;
 
-    // Batches this instance wrote, kept (up to MaxKept events) until its drainer takes them, so
+    // Batches this instance wrote, kept packed (up to MaxKeptBytes) until its drainer takes them, so
     // that draining its own batches reads nothing back: under load that read was a large share of
     // the storage's work (every event written was also sent back once).
-    private readonly ConcurrentQueue<JournalEntry[]> _kept = new();
-    private int _keptEvents;
+    private readonly ConcurrentQueue<StoredBatch> _kept = new();
+    private long _keptBytes;
     private long _sequence;
 
     /// <summary>A journal in <paramref name="storage"/>'s account, written by <paramref name="silo"/>.</summary>
@@ -102,30 +104,49 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     public IReadOnlyList<JournalEntry> TakeWrittenBefore(DateTimeOffset before, int max)
     {
         var entries = new List<JournalEntry>();
-        while (entries.Count < max && _kept.TryPeek(out var batch) && batch[0].WrittenAt < before && _kept.TryDequeue(out batch))
+        while (entries.Count < max && _kept.TryPeek(out var batch) && batch.WrittenAt < before && _kept.TryDequeue(out batch))
         {
-            Interlocked.Add(ref _keptEvents, -batch.Length);
-            entries.AddRange(batch);
+            Interlocked.Add(ref _keptBytes, -batch.Packed.Length);
+            entries.AddRange(batch.Entries());
         }
         return entries;
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Two passes: the batches' writers and times first (most of a scan is left, above all the
+    /// live silos' recent batches), then the events of the batches taken, a query a partition.
+    /// </remarks>
     public async Task<IReadOnlyList<JournalEntry>> ReadWrittenBeforeAsync(DateTimeOffset before, int max, Func<string?, DateTimeOffset, bool>? take, CancellationToken cancellationToken)
     {
         var table = await _table.GetAsync(cancellationToken);
-        var entries = new List<JournalEntry>();
+        var taken = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var events = 0;
         var filter = TableClient.CreateQueryFilter($"PartitionKey lt {PartitionPrefix(before)}");
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Clamp(max / 5, 1, 1000), cancellationToken: cancellationToken))
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey", "Silo", "Count", "At"], cancellationToken: cancellationToken))
         {
-            // Judged by its writer and time before its events are decoded: most of a scan is left.
-            if (take is null || take(entity.GetString("Silo"), WrittenAt(entity)))
+            if (WrittenAt(entity) is var writtenAt && writtenAt < before && (take is null || take(entity.GetString("Silo"), writtenAt)))
             {
-                entries.AddRange(Read(entity));
+                (taken.TryGetValue(entity.PartitionKey, out var rows) ? rows : taken[entity.PartitionKey] = new(StringComparer.Ordinal)).Add(entity.RowKey);
+                events += entity.GetInt32("Count") ?? 0;
             }
-            if (entries.Count >= max)
+            if (events >= max)
             {
                 break;
+            }
+        }
+        var entries = new List<JournalEntry>(events);
+        foreach (var (partition, rows) in taken)
+        {
+            var first = rows.Min(StringComparer.Ordinal)!;
+            var last = rows.Max(StringComparer.Ordinal)!;
+            var batches = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {first} and RowKey le {last}");
+            await foreach (var entity in table.QueryAsync<TableEntity>(batches, cancellationToken: cancellationToken))
+            {
+                if (rows.Contains(entity.RowKey))
+                {
+                    entries.AddRange(Stored(entity).Entries());
+                }
             }
         }
         return entries;
@@ -247,7 +268,8 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     private async Task WriteAsync(int writer, List<Pending> batch, int bytes)
     {
         var table = await _table.GetAsync();
-        var now = _clock.GetUtcNow();
+        // To the millisecond, as stored: memory and the table tell one time.
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(_clock.GetUtcNow().ToUnixTimeMilliseconds());
         var window = now.AddTicks(-(now.UtcTicks % PartitionWindow.Ticks));
         var partition = $"{PartitionPrefix(window)}-{_instance}-{writer}";
         var row = Interlocked.Increment(ref _sequence).ToString("D10", CultureInfo.InvariantCulture);
@@ -255,6 +277,7 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         {
             ["Silo"] = Writer,
             ["Count"] = batch.Count,
+            ["At"] = now.ToUnixTimeMilliseconds(),
         };
         var packed = new byte[bytes];
         var at = 0;
@@ -275,17 +298,18 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         {
             // The batch's key is this writer's alone: a conflict is a retry of an add that went through.
         }
-        Keep(batch, partition, row, window);
+        Keep(new StoredBatch(partition, row, Writer, now, batch.Count, packed));
     }
 
-    private void Keep(List<Pending> batch, string partition, string row, DateTimeOffset window)
+    private void Keep(StoredBatch batch)
     {
-        if (Interlocked.Add(ref _keptEvents, batch.Count) > MaxKept)
+        // Past the bound (a rate the drainer's age makes too much to hold), the drainer reads the batch back instead.
+        if (Interlocked.Add(ref _keptBytes, batch.Packed.Length) > MaxKeptBytes)
         {
-            Interlocked.Add(ref _keptEvents, -batch.Count);
+            Interlocked.Add(ref _keptBytes, -batch.Packed.Length);
             return;
         }
-        _kept.Enqueue([.. batch.Select(p => new JournalEntry(partition, row, p.TenantId, p.Event, Writer, window))]);
+        _kept.Enqueue(batch);
     }
 
     private static int Put(byte[] packed, int at, byte[] bytes)
@@ -308,30 +332,19 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         return [.. rows.Where(existing.Contains)];
     }
 
-    /// <summary>The entries of one stored batch.</summary>
-    private static List<JournalEntry> Read(TableEntity entity)
-    {
-        var writtenAt = WrittenAt(entity);
-        var silo = entity.GetString("Silo");
-        JournalEntry Entry(string tenant, ReadOnlySpan<byte> json) =>
-            new(entity.PartitionKey, entity.RowKey, tenant, JsonSerializer.Deserialize(json, JournalJsonContext.Default.WherebyEvent)!, silo, writtenAt);
+    /// <summary>A stored batch as its entity holds it.</summary>
+    private static StoredBatch Stored(TableEntity entity) =>
+        new(entity.PartitionKey, entity.RowKey, entity.GetString("Silo"), WrittenAt(entity), entity.GetInt32("Count") ?? 0, Joined(entity));
 
-        var count = entity.GetInt32("Count") ?? 0;
-        var entries = new List<JournalEntry>(count);
-        var packed = Joined(entity);
-        var at = 0;
-        for (var i = 0; i < count; i++)
-        {
-            var tenant = Take(packed, ref at);
-            var json = Take(packed, ref at);
-            entries.Add(Entry(Encoding.UTF8.GetString(tenant), json));
-        }
-        return entries;
-    }
-
-    /// <summary>When a stored batch was written: the start of its partition's window.</summary>
+    /// <summary>
+    /// When a stored batch was written: its time (<c>At</c>), or for a batch that does not say (up
+    /// to the release of 2026-12-08), the end of its partition's window, so that it is never taken
+    /// for older than it is.
+    /// </summary>
     private static DateTimeOffset WrittenAt(TableEntity entity) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(entity.PartitionKey.AsSpan(0, 13), CultureInfo.InvariantCulture));
+        entity.GetInt64("At") is { } at
+            ? DateTimeOffset.FromUnixTimeMilliseconds(at)
+            : DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(entity.PartitionKey.AsSpan(0, 13), CultureInfo.InvariantCulture)) + PartitionWindow;
 
     private static ReadOnlySpan<byte> Take(byte[] packed, ref int at)
     {
@@ -352,6 +365,24 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     }
 
     private static string PartitionPrefix(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString("D13", CultureInfo.InvariantCulture);
+
+    /// <summary>One batch as written: where, by whom, when, and its events packed.</summary>
+    private sealed record StoredBatch(string Partition, string Row, string? Writer, DateTimeOffset WrittenAt, int Count, byte[] Packed)
+    {
+        /// <summary>Its events, decoded.</summary>
+        public List<JournalEntry> Entries()
+        {
+            var entries = new List<JournalEntry>(Count);
+            var at = 0;
+            for (var i = 0; i < Count; i++)
+            {
+                var tenant = Encoding.UTF8.GetString(Take(Packed, ref at));
+                var evt = JsonSerializer.Deserialize(Take(Packed, ref at), JournalJsonContext.Default.WherebyEvent)!;
+                entries.Add(new JournalEntry(Partition, Row, tenant, evt, Writer, WrittenAt));
+            }
+            return entries;
+        }
+    }
 
     private sealed record Pending(string TenantId, WherebyEvent Event, byte[] Json, long Queued)
     {

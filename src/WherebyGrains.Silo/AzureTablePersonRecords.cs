@@ -40,8 +40,8 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     /// <summary>
     /// Row partitions per tenant (part of the layout: a person's partition must never move). Fewer
     /// would make fuller transactions, and Azure Table takes 2,000 entities/s from each; but the
-    /// storage emulator (Azurite's LokiJS) scans a partition to find an entity, and with 8 the
-    /// durable pipeline ran at half its rate (577 against 1,025 events/s with 64, 1,209 with 256).
+    /// storage emulator (Azurite's LokiJS) scans a partition to find an entity, and large partitions
+    /// halve the durable pipeline's rate there (docs/performance.md).
     /// </summary>
     public const int Buckets = 64;
 
@@ -77,11 +77,13 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     public Task WriteAsync(string tenantId, string roomName, IReadOnlyList<PersonHandOff> handOffs)
     {
         var room = StoredHash.Hex(roomName);
-        return Task.WhenAll(handOffs.Select(handOff =>
+        // Every row made before any is queued: a bad key fails the call, not half of it.
+        var rows = handOffs.Select(handOff =>
         {
             var (tenant, person) = Split(handOff.PersonKey);
-            return _writes.UpsertAsync(Entity(Partition(tenant, person), $"{person}_{room}_{StoredHash.Hex(handOff.Row.RoomSessionId)}", handOff), handOff.Revision);
-        }));
+            return (Entity: Entity(Partition(tenant, person), $"{person}_{room}_{StoredHash.Hex(handOff.Row.RoomSessionId)}", handOff), handOff.Revision);
+        }).ToList();
+        return Task.WhenAll(rows.Select(row => _writes.UpsertAsync(row.Entity, row.Revision)));
     }
 
     /// <inheritdoc />
@@ -92,7 +94,7 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
         var rows = new ConcurrentDictionary<(string Room, string Session), PersonSessionRow>();
         await ReadReleasedLayoutAsync(table, tenantId, person, rows);
         // The current layout last: its row of a session replaces the released one.
-        await foreach (var entity in table.QueryAsync<TableEntity>(PersonFilter(Partition(tenantId, person), person), select: ["Row", "Revision", "Withdrawn"]))
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableFilters.RowsUnder(Partition(tenantId, person), person), select: ["Row", "Revision", "Withdrawn"]))
         {
             Take(entity, rows);
         }
@@ -107,13 +109,13 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     private async Task ReadReleasedLayoutAsync(TableClient table, string tenantId, string person, ConcurrentDictionary<(string Room, string Session), PersonSessionRow> rows)
     {
         var rooms = new List<string>();
-        await foreach (var entry in table.QueryAsync<TableEntity>(PersonFilter($"i_{tenantId}_{Convert.ToInt32(person[..1], 16) % ReleasedIndexBuckets}", person), select: ["RowKey"]))
+        await foreach (var entry in table.QueryAsync<TableEntity>(TableFilters.RowsUnder($"i_{tenantId}_{Convert.ToInt32(person[..1], 16) % ReleasedIndexBuckets}", person), select: ["RowKey"]))
         {
             rooms.Add(entry.RowKey[(person.Length + 1)..]);
         }
         await Parallel.ForEachAsync(rooms, new ParallelOptions { MaxDegreeOfParallelism = RoomsReadAtOnce }, async (room, cancellationToken) =>
         {
-            await foreach (var entity in table.QueryAsync<TableEntity>(PersonFilter($"r_{tenantId}_{room}", person), select: ["Row", "Revision", "Withdrawn"], cancellationToken: cancellationToken))
+            await foreach (var entity in table.QueryAsync<TableEntity>(TableFilters.RowsUnder($"r_{tenantId}_{room}", person), select: ["Row", "Revision", "Withdrawn"], cancellationToken: cancellationToken))
             {
                 Take(entity, rows);
             }
@@ -137,10 +139,6 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
         ["Revision"] = handOff.Revision,
         ["Withdrawn"] = handOff.Withdrawn,
     };
-
-    /// <summary>Every row of the person in a partition: keys from "{person}_" up to (not including) "{person}`".</summary>
-    private static string PersonFilter(string partition, string person) =>
-        TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {person + "_"} and RowKey lt {person + "`"}");
 
     private static string Partition(string tenantId, string person) => $"p_{tenantId}_{BucketOf(person)}";
 

@@ -91,10 +91,8 @@ public sealed class AzureTableSessionEntries : ISessionEntryTable, IDisposable
 
     private static async Task<List<string>> FindAsync(TableClient table, string partition, string roomSessionId)
     {
-        var session = StoredHash.Hex(roomSessionId);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {session + "_"} and RowKey lt {session + "`"}");
         var rooms = new List<string>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["Session", "Room"]))
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableFilters.RowsUnder(partition, StoredHash.Hex(roomSessionId)), select: ["Session", "Room"]))
         {
             if (entity.GetString("Session") == roomSessionId && entity.GetString("Room") is { } room)
             {

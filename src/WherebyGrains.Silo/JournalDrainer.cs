@@ -47,8 +47,8 @@ internal sealed partial class JournalDrainer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var lastScan = long.MinValue;
-        var scanFull = false;
-        var recovering = true;
+        // At start (the process this one replaces may have died), after a full page, and when a silo dies.
+        var scanNow = true;
         var scannedVersion = MembershipVersion.MinValue;
         var dead = new HashSet<string>(StringComparer.Ordinal);
         while (!stoppingToken.IsCancellationRequested)
@@ -74,10 +74,10 @@ internal sealed partial class JournalDrainer(
                     scannedVersion = snapshot.Version;
                     foreach (var member in snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead))
                     {
-                        recovering |= dead.Add(member.SiloAddress.ToParsableString());
+                        scanNow |= dead.Add(member.SiloAddress.ToParsableString());
                     }
                 }
-                if (read < Page && (recovering || scanFull || clock.GetElapsedTime(lastScan) >= ScanEvery))
+                if (read < Page && (scanNow || clock.GetElapsedTime(lastScan) >= ScanEvery))
                 {
                     lastScan = clock.GetTimestamp();
                     var alive = snapshot.Members.Values
@@ -89,8 +89,7 @@ internal sealed partial class JournalDrainer(
                     var before = now - Settled;
                     var stored = await journal.ReadWrittenBeforeAsync(before, Page, (writer, writtenAt) => Drains(writer, writtenAt, journal.Writer, alive, now - Age, now - Stale), stoppingToken);
                     read = stored.Count;
-                    scanFull = read >= Page;
-                    recovering = recovering && scanFull;
+                    scanNow = read >= Page;
                     await ApplyAndRemoveAsync(stored, stoppingToken);
                 }
             }

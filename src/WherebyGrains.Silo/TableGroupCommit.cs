@@ -79,7 +79,10 @@ public sealed class TableGroupCommit : IDisposable
                 Complete(left, null);
                 return;
             }
-            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex is int failed && failed < left.Count && left.Count > 1)
+            // Refused (a 4xx of one entity's own): the rest goes again without it. A busy or failing
+            // store (408, 429, 5xx) fails the whole batch once, rather than being sent it again and again.
+            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex is int failed && failed < left.Count && left.Count > 1
+                && e.Status is >= 400 and < 500 and not (408 or 429))
             {
                 Complete([left[failed]], e);
                 left.RemoveAt(failed);

@@ -202,12 +202,13 @@ public sealed class LoadCommand : AsyncCommand<LoadCommand.Settings>
         {
             events.AddRange(GeneratedMeeting.Generate(seed, origin).Events.Select(e => (e, $"/load-{run}-{seed}")));
         }
-        var sent = events.OrderBy(e => e.Event.At).Take(settings.Meetings is null ? settings.Events : events.Count);
+        var count = settings.Meetings is null ? Math.Min(settings.Events, events.Count) : events.Count;
+        var sent = events.OrderBy(e => e.Event.At).Take(count);
         if (!settings.Live)
         {
             return sent.Select(e => WherebyPayloads.From(e.Event, e.Room));
         }
-        if (settings.Rate <= 0 || events.Count / settings.Rate > 240)
+        if (settings.Rate <= 0 || count / settings.Rate > 240)
         {
             throw new InvalidOperationException("--live needs a --rate at which the run ends within 4 minutes (the signature tolerance is 5).");
         }

@@ -35,10 +35,11 @@ public sealed class StorageProxyCommand : AsyncCommand<StorageProxyCommand.Setti
         var counts = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var listener = new TcpListener(IPAddress.Loopback, settings.Listen);
         listener.Start();
-        using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var writer = WriteCountsAsync(counts, settings.Counts, stop.Token);
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        // On SIGTERM the process ends when this handler returns: the last counts are written first.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { stop.Cancel(); writer.Wait(TimeSpan.FromSeconds(5)); };
         AnsiConsole.MarkupLine($"counting storage requests on 127.0.0.1:{settings.Listen} -> 127.0.0.1:{settings.Target}");
         try
         {
@@ -80,7 +81,7 @@ public sealed class StorageProxyCommand : AsyncCommand<StorageProxyCommand.Setti
 
     private static async Task ServeAsync(TcpClient client, int target, ConcurrentDictionary<string, long> counts, CancellationToken cancellationToken)
     {
-        using var _ = client;
+        using var accepted = client;
         using var upstream = new TcpClient();
         try
         {
@@ -90,7 +91,19 @@ public sealed class StorageProxyCommand : AsyncCommand<StorageProxyCommand.Setti
             var requests = new RequestCounter(counts);
             var up = PumpAsync(fromClient, toServer, requests.Feed, cancellationToken);
             var down = PumpAsync(toServer, fromClient, null, cancellationToken);
-            await Task.WhenAny(up, down);
+            // A side that closes its sending half leaves the other to finish (an answer still on its
+            // way); a side that fails ends the connection, and the other's failure is observed.
+            var first = await Task.WhenAny(up, down);
+            var other = first == up ? down : up;
+            if (first.IsCompletedSuccessfully)
+            {
+                await other;
+            }
+            else
+            {
+                _ = other.ContinueWith(static t => t.Exception, TaskScheduler.Default);
+                await first;
+            }
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
         {

@@ -168,8 +168,13 @@ public sealed class JournalTests : AzuriteTest
 
         // What memory handed out is the table's too, until removed: a drainer that could not apply it reads it there.
         var stored = await journal.ReadWrittenBeforeAsync(later, 1000, take: null, TestContext.Current.CancellationToken);
-        Assert.Equal(taken.Select(e => (e.Partition, e.Row, e.Event)).OrderBy(e => e.Event.Id, StringComparer.Ordinal),
-            stored.Select(e => (e.Partition, e.Row, e.Event)).OrderBy(e => e.Event.Id, StringComparer.Ordinal));
+        Assert.Equal(taken.Select(e => (e.Partition, e.Row, e.Event, e.WrittenAt)).OrderBy(e => e.Event.Id, StringComparer.Ordinal),
+            stored.Select(e => (e.Partition, e.Row, e.Event, e.WrittenAt)).OrderBy(e => e.Event.Id, StringComparer.Ordinal));
+
+        // A batch is as old as its write, not as its partition's ten-second window.
+        var firstWritten = stored.Min(e => e.WrittenAt);
+        Assert.Empty(await journal.ReadWrittenBeforeAsync(firstWritten, 1000, take: null, TestContext.Current.CancellationToken));
+        Assert.NotEmpty(await journal.ReadWrittenBeforeAsync(firstWritten.AddMilliseconds(1), 1000, take: null, TestContext.Current.CancellationToken));
         await journal.RemoveAsync(taken, TestContext.Current.CancellationToken);
         Assert.Empty(await journal.ReadWrittenBeforeAsync(later, 1000, take: null, TestContext.Current.CancellationToken));
     }

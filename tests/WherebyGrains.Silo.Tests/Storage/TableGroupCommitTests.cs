@@ -33,11 +33,20 @@ public sealed class TableGroupCommitTests : AzuriteTest
     {
         var (commit, _, table) = await NewCommitAsync("GroupCommitOrder");
 
-        var newer = commit.UpsertAsync(new TableEntity("p", "k") { ["Value"] = "newer" }, order: 5);
-        var older = commit.UpsertAsync(new TableEntity("p", "k") { ["Value"] = "older" }, order: 3);
-        await Task.WhenAll(newer, older);
+        // Queued in either order: neither the first nor the last queued wins, the highest order does.
+        var writes = new[]
+        {
+            commit.UpsertAsync(new TableEntity("p", "newer-first") { ["Value"] = "newer" }, order: 5),
+            commit.UpsertAsync(new TableEntity("p", "newer-first") { ["Value"] = "older" }, order: 3),
+            commit.UpsertAsync(new TableEntity("p", "older-first") { ["Value"] = "older" }, order: 3),
+            commit.UpsertAsync(new TableEntity("p", "older-first") { ["Value"] = "newer" }, order: 5),
+        };
+        await Task.WhenAll(writes);
 
-        Assert.Equal("newer", (await table.GetEntityAsync<TableEntity>("p", "k", cancellationToken: TestContext.Current.CancellationToken)).Value.GetString("Value"));
+        foreach (var key in new[] { "newer-first", "older-first" })
+        {
+            Assert.Equal("newer", (await table.GetEntityAsync<TableEntity>("p", key, cancellationToken: TestContext.Current.CancellationToken)).Value.GetString("Value"));
+        }
     }
 
     [Fact]
