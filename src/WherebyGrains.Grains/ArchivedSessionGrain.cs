@@ -46,7 +46,7 @@ public sealed class ArchivedSessionGrain(
     private void Deliver()
     {
         _ledger.Settle(_ledger.Now, retryFailed: true);
-        if (_ledger.OutboxCount > 0)
+        if (_ledger.Outbox.Count > 0)
         {
             _retry ??= this.RegisterGrainTimer(static (grain, _) => grain.RetryAsync(), this,
                 new GrainTimerCreationOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)) { KeepAlive = true });
@@ -55,8 +55,8 @@ public sealed class ArchivedSessionGrain(
 
     private async Task RetryAsync()
     {
-        await _ledger.DeliveryCompletion;
-        if (_ledger.OutboxCount == 0)
+        await _ledger.Outbox.Completion;
+        if (_ledger.Outbox.Count == 0)
         {
             _retry?.Dispose();
             _retry = null;
@@ -67,7 +67,7 @@ public sealed class ArchivedSessionGrain(
             }
             return;
         }
-        _ledger.StartDelivery();
+        _ledger.Outbox.StartDelivery();
     }
 
     /// <inheritdoc />

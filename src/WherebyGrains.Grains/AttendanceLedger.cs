@@ -7,8 +7,7 @@ namespace WherebyGrains.Grains;
 /// <summary>
 /// The part a room grain and an archived-session grain share: it dedupes events, makes them
 /// durable in batches (one write in flight, every event waiting shares the next), and, when its
-/// grain settles it, computes attendance and writes people's rows to <see cref="IPersonRecords"/>
-/// through an outbox, retried until they are durable there.
+/// grain settles it, computes attendance and hands people's rows to its <see cref="Outbox"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -23,24 +22,13 @@ namespace WherebyGrains.Grains;
 /// </para>
 /// <para>Used only from within one grain's turns: not thread-safe, and needs no locks.</para>
 /// </remarks>
-public sealed partial class AttendanceLedger
+public sealed class AttendanceLedger
 {
-    /// <summary>
-    /// Hand-offs one room writes at once. The silo's storage gate bounds the writes; this bounds
-    /// what waits on it, so a huge room's backlog waits here, in memory.
-    /// </summary>
-    private const int HandOffsAtOnce = 1000;
-
-    /// <summary>Settlings whose lag waits for their rows' delivery; past that (a long store outage) the lag is not reported.</summary>
-    private const int MaxLagging = 1000;
-
     private readonly LedgerState _state;
     private readonly Func<Task> _persist;
-    private readonly IPersonRecords _records;
     private readonly PersonKeys _personKeys;
     private readonly TimeProvider _clock;
     private readonly AttendanceMetrics _metrics;
-    private readonly ILogger _logger;
     private readonly StateWriteBatcher _writes;
     private readonly HashSet<string> _recorded = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _unacknowledged = new(StringComparer.Ordinal);
@@ -48,12 +36,6 @@ public sealed partial class AttendanceLedger
     private readonly HashSet<string> _released = new(StringComparer.Ordinal);
     private List<RoomEvent> _roomEvents = [];
     private (long Revision, long Now, RoomAttendance Result)? _cache;
-    private readonly HashSet<PersonHandOff> _failed = [];
-    // When the events since the last settling were received, and, per settling whose rows still
-    // wait for delivery, its last hand-off with those times: for the cross-room views' lag.
-    private readonly List<DateTimeOffset> _unsettled = [];
-    private readonly Queue<(PersonHandOff Last, DateTimeOffset[] Received)> _lagging = new();
-    private Task _delivery = Task.CompletedTask;
 
     /// <summary>Wraps <paramref name="state"/>, persisted by <paramref name="persist"/>.</summary>
     public AttendanceLedger(
@@ -74,12 +56,11 @@ public sealed partial class AttendanceLedger
         Settings = settings;
         _state = state;
         _persist = persist;
-        _records = records;
         _personKeys = personKeys;
         _clock = clock;
         _metrics = metrics;
-        _logger = logger;
         _writes = new StateWriteBatcher(WriteAsync, gate);
+        Outbox = new PersonOutbox(tenantId, roomName, state.Outbox, records, clock, metrics, MarkUnwritten, logger);
         Reload();
     }
 
@@ -98,8 +79,8 @@ public sealed partial class AttendanceLedger
     /// <summary>Writes started so far (for tests and metrics).</summary>
     public long WritesStarted => _writes.WritesStarted;
 
-    /// <summary>Hand-offs waiting for delivery.</summary>
-    public int OutboxCount => _state.Outbox.Count;
+    /// <summary>People's rows handed off and not yet delivered.</summary>
+    public PersonOutbox Outbox { get; }
 
     /// <summary>The current time in Unix ms.</summary>
     public long Now => _clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -147,7 +128,7 @@ public sealed partial class AttendanceLedger
         }
 
         await _writes.WhenDurableAsync(version);
-        StartDelivery(retryFailed: false);
+        Outbox.StartDelivery(retryFailed: false);
         if (!_unacknowledged.Remove(evt.Id))
         {
             return IngestOutcome.Duplicate;
@@ -203,7 +184,7 @@ public sealed partial class AttendanceLedger
         _state.Events.Add(evt);
         if (evt.ReceivedAt != default)
         {
-            _unsettled.Add(evt.ReceivedAt);
+            Outbox.Received(evt.ReceivedAt);
         }
         if (AttendanceViews.ToRoomEvent(evt) is { } roomEvent)
         {
@@ -253,26 +234,6 @@ public sealed partial class AttendanceLedger
         await _writes.WhenDurableAsync(_writes.MarkChanged());
     }
 
-    /// <summary>
-    /// Delivers the outbox, if it is not being delivered already. Failures stay in the outbox and
-    /// go again when <paramref name="retryFailed"/> (maintenance, every few seconds), not with
-    /// every event: a struggling store is not flooded with retries.
-    /// </summary>
-    public void StartDelivery(bool retryFailed = true)
-    {
-        if (retryFailed)
-        {
-            _failed.Clear();
-        }
-        if (_delivery.IsCompleted && _state.Outbox.Count > 0 && !_failed.Contains(_state.Outbox[0]))
-        {
-            _delivery = DeliverAsync();
-        }
-    }
-
-    /// <summary>Completes when the delivery under way (if any) has finished.</summary>
-    public Task DeliveryCompletion => _delivery;
-
     /// <summary>True when state other than events (hand-off marks, the outbox, the grain's bookkeeping) changed since the last write started.</summary>
     public bool Unwritten { get; private set; }
 
@@ -289,53 +250,10 @@ public sealed partial class AttendanceLedger
         var handOffs = PersonHandOffs.Diff(TenantId, RoomName, attendance, attendance.Sessions, now, _state.Revision, _state.HandedOff, _personKeys);
         if (handOffs.Count > 0)
         {
-            _state.Outbox.AddRange(handOffs);
             Unwritten = true;
         }
-        TrackLag();
-        StartDelivery(retryFailed);
+        Outbox.Settled(handOffs, retryFailed);
         return attendance;
-    }
-
-    /// <summary>
-    /// Reports the lag of the events this settling took: now if the people's rows already show them
-    /// (nothing waits in the outbox), else once the last hand-off waiting now is delivered.
-    /// </summary>
-    private void TrackLag()
-    {
-        if (_unsettled.Count == 0)
-        {
-            return;
-        }
-        DateTimeOffset[] received = [.. _unsettled];
-        _unsettled.Clear();
-        if (_state.Outbox.Count == 0)
-        {
-            ReportLag(received);
-        }
-        else if (_lagging.Count < MaxLagging)
-        {
-            _lagging.Enqueue((_state.Outbox[^1], received));
-        }
-    }
-
-    /// <summary>Reports the settlings whose last hand-off has left the outbox.</summary>
-    private void ReportDeliveredLag()
-    {
-        while (_lagging.TryPeek(out var waiting) && !_state.Outbox.Any(h => ReferenceEquals(h, waiting.Last)))
-        {
-            _lagging.Dequeue();
-            ReportLag(waiting.Received);
-        }
-    }
-
-    private void ReportLag(DateTimeOffset[] received)
-    {
-        var now = _clock.GetUtcNow();
-        foreach (var at in received)
-        {
-            _metrics.ViewLag(TenantId, now - at);
-        }
     }
 
     private async Task WriteAsync()
@@ -353,33 +271,4 @@ public sealed partial class AttendanceLedger
             throw;
         }
     }
-
-    private async Task DeliverAsync()
-    {
-        // Oldest first (the outbox is in revision order); hand-offs added while a delivery is
-        // under way go out in the same run. Nothing passes a failed one: stores write blindly, so
-        // an older row retried after a newer one would overwrite it.
-        while (_state.Outbox.TakeWhile(h => !_failed.Contains(h)).Take(HandOffsAtOnce).ToList() is { Count: > 0 } round)
-        {
-            try
-            {
-                await _records.WriteAsync(TenantId, RoomName, round);
-                var delivered = round.ToHashSet();
-                _state.Outbox.RemoveAll(delivered.Contains);
-                Unwritten = true;
-                ReportDeliveredLag();
-            }
-            catch (Exception e)
-            {
-                _failed.UnionWith(round);
-                LogHandOffFailed(e, round.Count, TenantId);
-            }
-        }
-    }
-
-    /// <summary>True when the outbox holds hand-offs of <paramref name="roomSessionId"/>.</summary>
-    public bool HasUndelivered(string roomSessionId) => _state.Outbox.Any(h => h.Row.RoomSessionId == roomSessionId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} people's rows of tenant {TenantId} failed; they stay in the outbox and are retried")]
-    private partial void LogHandOffFailed(Exception exception, int count, string tenantId);
 }

@@ -88,8 +88,8 @@ internal sealed partial class RoomArchiver(
         foreach (var stretch in RoomArchive.Plan(ledger.RoomEvents, attendance, archiveBefore, ArchivedUntil))
         {
             // One writer at a time for a session's rows: the room's hand-offs of it go out first.
-            await ledger.DeliveryCompletion;
-            if (stretch.RoomSessionIds.Any(ledger.HasUndelivered))
+            await ledger.Outbox.Completion;
+            if (stretch.RoomSessionIds.Any(ledger.Outbox.HasUndelivered))
             {
                 return;
             }

@@ -57,7 +57,7 @@ public sealed class RoomGrain(
         await _schedule.StartAsync(state.RecordExists);
 
         // A session may have ended (by inference) while no activation was here to see it.
-        _ledger.StartDelivery();
+        _ledger.Outbox.StartDelivery();
         _schedule.At(TimeSpan.Zero);
     }
 
@@ -223,7 +223,7 @@ public sealed class RoomGrain(
         long? due = null;
         void Add(long? at) => due = at is { } a && (due is not { } d || a < d) ? a : due;
         Add(attendance.NextChangeAt);
-        Add(_ledger.OutboxCount > 0 ? now + (long)OutboxRetry.TotalMilliseconds : null);
+        Add(_ledger.Outbox.Count > 0 ? now + (long)OutboxRetry.TotalMilliseconds : null);
         Add(_archive.NextDue(attendance));
         // A live session can end at any time by inference once people leave; look again then.
         Add(attendance.HasLiveSession ? now + (long)Math.Max(1000, _ledger.Settings.EndGrace.TotalMilliseconds) : null);
@@ -242,7 +242,7 @@ public sealed class RoomGrain(
         }
         _reported = attendance;
         var ended = attendance.Sessions.Where(s => s.EndedAt is not null && state.State.EndedCounted.Add(s.RoomSessionId)).ToList();
-        metrics.Report(this.GetPrimaryKeyString(), _key.TenantId, attendance, now, ended, _ledger.OutboxCount);
+        metrics.Report(this.GetPrimaryKeyString(), _key.TenantId, attendance, now, ended, _ledger.Outbox.Count);
         if (ended.Count > 0)
         {
             MarkUnwritten();
