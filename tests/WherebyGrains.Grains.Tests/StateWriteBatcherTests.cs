@@ -4,11 +4,15 @@ namespace WherebyGrains.Grains.Tests;
 
 /// <summary>
 /// The batcher with a write whose completion the test controls, so that "while a write is in
-/// flight" is a fact of the test, not a race.
+/// flight" is a fact of the test, not a race. Each test runs its turns one at a time, as a grain's
+/// are (the batcher is not thread-safe by design).
 /// </summary>
 public sealed class StateWriteBatcherTests
 {
     private readonly Queue<TaskCompletionSource> _writes = new();
+    private readonly TaskScheduler _turns = new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler;
+
+    private Task InTurns(Func<Task> test) => Task.Factory.StartNew(test, CancellationToken.None, TaskCreationOptions.None, _turns).Unwrap();
 
     private StateWriteBatcher NewBatcher(StorageWriteGate? gate = null) => new(() =>
     {
@@ -18,7 +22,7 @@ public sealed class StateWriteBatcherTests
     }, gate ?? StorageWriteGate.Unbounded);
 
     [Fact]
-    public async Task Changes_made_while_a_write_is_in_flight_share_the_next_write()
+    public Task Changes_made_while_a_write_is_in_flight_share_the_next_write() => InTurns(async () =>
     {
         var batcher = NewBatcher();
         var first = batcher.WhenDurableAsync(batcher.MarkChanged());
@@ -33,10 +37,10 @@ public sealed class StateWriteBatcherTests
         _writes.Dequeue().SetResult();
         await Task.WhenAll(waiting);
         Assert.Equal(2, batcher.WritesStarted);
-    }
+    });
 
     [Fact]
-    public async Task A_failed_write_fails_the_changes_it_held_and_the_next_change_writes_them_again()
+    public Task A_failed_write_fails_the_changes_it_held_and_the_next_change_writes_them_again() => InTurns(async () =>
     {
         var batcher = NewBatcher();
         var version = batcher.MarkChanged();
@@ -50,10 +54,10 @@ public sealed class StateWriteBatcherTests
         _writes.Dequeue().SetResult();
         await retry;
         Assert.True(batcher.IsDurable(version));
-    }
+    });
 
     [Fact]
-    public async Task A_retry_that_arrives_while_the_first_write_is_failing_gets_its_own_attempt()
+    public Task A_retry_that_arrives_while_the_first_write_is_failing_gets_its_own_attempt() => InTurns(async () =>
     {
         var batcher = NewBatcher();
         var version = batcher.MarkChanged();
@@ -67,10 +71,10 @@ public sealed class StateWriteBatcherTests
 
         await retry;
         Assert.True(batcher.IsDurable(version));
-    }
+    });
 
     [Fact]
-    public async Task A_change_already_durable_needs_no_write()
+    public Task A_change_already_durable_needs_no_write() => InTurns(async () =>
     {
         var batcher = NewBatcher();
         var version = batcher.MarkChanged();
@@ -82,10 +86,10 @@ public sealed class StateWriteBatcherTests
 
         Assert.Empty(_writes);
         Assert.Equal(1, batcher.WritesStarted);
-    }
+    });
 
     [Fact]
-    public async Task A_write_waiting_for_the_gate_covers_the_changes_made_while_it_waits()
+    public Task A_write_waiting_for_the_gate_covers_the_changes_made_while_it_waits() => InTurns(async () =>
     {
         var gate = new StorageWriteGate(1);
         var held = await gate.EnterAsync();
@@ -102,7 +106,7 @@ public sealed class StateWriteBatcherTests
 
         Assert.Equal(1, batcher.WritesStarted);
         Assert.Empty(_writes);
-    }
+    });
 
     private static async Task WaitUntil(Func<bool> condition)
     {
