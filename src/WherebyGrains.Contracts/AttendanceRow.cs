@@ -30,4 +30,13 @@ public sealed record AttendanceRow
 
     /// <summary>Attended seconds ÷ session duration, 0–1.</summary>
     [Id(8)] public required double AttendanceRatio { get; init; }
+
+    /// <summary>From the session's start to the person's first join, in seconds; zero for anyone there at the start. Set as the report is read.</summary>
+    [Id(9)] public double LateSeconds { get; init; }
+
+    /// <summary>
+    /// Whether the tenant's attendance policy counts the person present (the numbers so far while
+    /// the session is live); null without a policy. Judged when the report is read, with the policy then.
+    /// </summary>
+    [Id(10)] public bool? Present { get; init; }
 }

@@ -20,9 +20,10 @@ public sealed class StorageOptions
 
     /// <summary>
     /// How long an event may wait for others before the journal writes it, when no write is under
-    /// way and few events wait: at a moderate rate, a write per event or two would make the
-    /// storage's requests follow the events. Under load, the write under way gathers the next batch
-    /// and nothing lingers. Zero writes at once.
+    /// way, few events wait, and events come at least twice within it on average: at a moderate
+    /// rate, a write per event or two would make the storage's requests follow the events. Under
+    /// load, the write under way gathers the next batch; at a low rate, nothing would come: neither
+    /// lingers. Zero writes at once.
     /// </summary>
     public TimeSpan JournalLinger { get; set; } = TimeSpan.FromMilliseconds(20);
 

@@ -57,6 +57,9 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
     private readonly Lazy<Task> _dispatcher;
     private readonly JournalMetrics? _metrics;
     private readonly TimeSpan _linger;
+    // The mean gap between appends (ms, a moving average): lingering pays only when company is due.
+    private long _lastAppend;
+    private double _meanGap = double.MaxValue;
 
     // Batches this instance wrote, kept packed (up to MaxKeptBytes) until its drainer takes them, so
     // that draining its own batches reads nothing back: under load that read was a large share of
@@ -92,7 +95,12 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
         {
             throw new InvalidOperationException("The event is too large for the journal.");
         }
-        var pending = new Pending(tenantId, evt, json, _clock.GetTimestamp());
+        var now = _clock.GetTimestamp();
+        var last = Interlocked.Exchange(ref _lastAppend, now);
+        // Races between appends only blur the average a little: it is a hint, not a count.
+        var gap = last == 0 ? double.MaxValue : _clock.GetElapsedTime(last, now).TotalMilliseconds;
+        _meanGap = _meanGap == double.MaxValue || gap == double.MaxValue ? gap : 0.9 * _meanGap + 0.1 * gap;
+        var pending = new Pending(tenantId, evt, json, now);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new InvalidOperationException("The journal is closed.");
@@ -201,10 +209,11 @@ public sealed class AzureTableEventJournal : IEventJournal, IDisposable
                 await Task.WhenAny(busy);
                 continue;
             }
-            if (busy.Count == 0 && carried is null && _queue.Reader.Count < EventsForAnotherWriter
+            if (busy.Count == 0 && carried is null && _queue.Reader.Count < EventsForAnotherWriter && 2 * _meanGap < _linger.TotalMilliseconds
                 && _queue.Reader.TryPeek(out var oldest) && _clock.GetElapsedTime(oldest.Queued) is var waited && waited < _linger)
             {
-                // Nothing in flight to gather the next batch: wait a little for company.
+                // Nothing in flight to gather the next batch, and events come often enough that a
+                // few more are due within the linger: wait a little for company.
                 await Task.Delay(waited + QueuePoll < _linger ? QueuePoll : _linger - waited, _clock);
                 continue;
             }

@@ -65,4 +65,30 @@ public sealed class TenantOptionsTests
 
         Assert.Contains("WherebyGrains:Sessions:AbandonAfter", Assert.Single(error.Failures));
     }
+
+    [Fact]
+    public void An_attendance_policy_binds_per_tenant_and_none_is_the_default()
+    {
+        var options = Bind(
+            ("WherebyGrains:Tenants:acme:Attendance:PresentRatio", "0.75"),
+            ("WherebyGrains:Tenants:globex:Attendance:PresentSeconds", "1200"),
+            ("WherebyGrains:Tenants:initech:WebhookSecrets:0", "s"));
+
+        Assert.Equal(new AttendancePolicy(0.75, null), options.Tenants["acme"].Attendance.Policy);
+        Assert.Equal(new AttendancePolicy(null, 1200), options.Tenants["globex"].Attendance.Policy);
+        Assert.Null(options.Tenants["initech"].Attendance.Policy);
+    }
+
+    [Theory]
+    [InlineData("PresentRatio", "0")]
+    [InlineData("PresentRatio", "1.5")]
+    [InlineData("PresentRatio", "-0.2")]
+    [InlineData("PresentSeconds", "0")]
+    [InlineData("PresentSeconds", "-60")]
+    public void An_attendance_policy_out_of_range_is_refused_with_the_key(string key, string value)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Bind(($"WherebyGrains:Tenants:acme:Attendance:{key}", value)));
+
+        Assert.StartsWith($"WherebyGrains:Tenants:acme:Attendance:{key} is ", Assert.Single(error.Failures));
+    }
 }

@@ -86,6 +86,9 @@ public sealed class TenantOptions
     /// <summary>Keys with which the tenant's app signs the <c>metadata</c> URL parameter.</summary>
     public List<string> MetadataKeys { get; set; } = [];
 
+    /// <summary>The tenant's attendance policy (<c>Attendance:PresentRatio</c> / <c>PresentSeconds</c>); none by default.</summary>
+    public AttendancePolicyOptions Attendance { get; set; } = new();
+
     /// <summary>
     /// What names a person (rule 4): <c>ExternalId</c> (the default), or <c>SignedMetadata</c> for
     /// a tenant that signs metadata and does not want an <c>externalId</c>, which anyone can type
@@ -123,4 +126,17 @@ public sealed class WebhookOptions
 
     /// <summary>How much older than its signature an event's <c>createdAt</c> may be (older is a 400).</summary>
     public TimeSpan MaxEventAge { get; set; } = TimeSpan.FromDays(30);
+}
+
+/// <summary>A tenant's <c>Attendance</c> section: who counts as present in a session.</summary>
+public sealed class AttendancePolicyOptions
+{
+    /// <summary>The attended share of a session (above 0, at most 1) that makes a person present.</summary>
+    public double? PresentRatio { get; set; }
+
+    /// <summary>The attended seconds (above 0) that make a person present.</summary>
+    public double? PresentSeconds { get; set; }
+
+    /// <summary>The policy the rules take; null when neither is set.</summary>
+    public AttendancePolicy? Policy => PresentRatio is null && PresentSeconds is null ? null : new AttendancePolicy(PresentRatio, PresentSeconds);
 }

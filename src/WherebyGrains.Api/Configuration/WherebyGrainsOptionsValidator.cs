@@ -20,6 +20,14 @@ public sealed class WherebyGrainsOptionsValidator : IValidateOptions<WherebyGrai
             {
                 failures.Add($"{WherebyGrainsOptions.Section}:Tenants:{id}:Identity is '{tenant.Identity}': expected {string.Join(" or ", Enum.GetNames<PersonIdentity>())}.");
             }
+            if (tenant.Attendance.PresentRatio is { } ratio && !(ratio > 0 && ratio <= 1))
+            {
+                failures.Add($"{WherebyGrainsOptions.Section}:Tenants:{id}:Attendance:PresentRatio is {ratio}: it must be above 0 and at most 1 (a share of the session).");
+            }
+            if (tenant.Attendance.PresentSeconds is { } seconds && !(seconds > 0 && double.IsFinite(seconds)))
+            {
+                failures.Add($"{WherebyGrainsOptions.Section}:Tenants:{id}:Attendance:PresentSeconds is {seconds}: it must be a positive number of seconds.");
+            }
         }
         if (options.Sessions.AbandonAfter <= TimeSpan.Zero)
         {

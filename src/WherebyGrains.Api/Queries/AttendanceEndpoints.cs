@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using WherebyGrains.Api.Configuration;
+using WherebyGrains.Attendance;
 using WherebyGrains.Contracts;
 
 namespace WherebyGrains.Api.Queries;
@@ -20,7 +23,7 @@ public static class AttendanceEndpoints
     }
 
     private static async Task<IResult> GetAttendanceAsync(
-        HttpContext http, IGrainFactory grains, PersonKeys personKeys, string? externalId, string? personId, string? roomName, string? from, string? to)
+        HttpContext http, IGrainFactory grains, PersonKeys personKeys, IOptionsMonitor<WherebyGrainsOptions> options, string? externalId, string? personId, string? roomName, string? from, string? to)
     {
         if (string.IsNullOrEmpty(externalId) == string.IsNullOrEmpty(personId))
         {
@@ -52,7 +55,15 @@ public static class AttendanceEndpoints
                 .OfType<AttendanceRow>()];
         }
 
+        // Judged as the report is read, so that rows stored before hold them too, and present by the
+        // tenant's policy as it is now: a changed policy applies to every row at once.
+        var policy = options.CurrentValue.Tenants.TryGetValue(tenant, out var configured) ? configured.Attendance.Policy : null;
         var sessions = rows
+            .Select(r => r with
+            {
+                LateSeconds = AttendancePolicy.LateSeconds(r.FirstJoinedAt.ToUnixTimeMilliseconds(), r.SessionStartedAt.ToUnixTimeMilliseconds()),
+                Present = policy?.IsPresent(r.AttendedSeconds, r.AttendanceRatio),
+            })
             .Where(r => roomName is null || r.RoomName == roomName)
             .Where(r => fromAt is null || r.SessionStartedAt >= fromAt)
             .Where(r => toAt is null || r.SessionStartedAt < toAt)

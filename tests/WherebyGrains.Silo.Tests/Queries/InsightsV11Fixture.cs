@@ -13,8 +13,9 @@ namespace WherebyGrains.Silo.Tests;
 /// 10:05:00–10:20:30 and 10:30:00–10:40:01, a streamer 10:10–10:50; s2 12:00–12:30 with the same
 /// two people, an anonymous visitor 12:00–12:10 and a recorder 12:05–12:10.</item>
 /// <item><c>/a#b</c> (acme): session <c>s#1</c>, two people 13:00–13:20.</item>
-/// <item><c>/clinic</c> (globex, <c>Identity: SignedMetadata</c>): session c1 10:00–10:30, a clinician
-/// with an externalId and signed metadata, and two patients' connections that typed the same externalId.</item>
+/// <item><c>/clinic</c> (globex, <c>Identity: SignedMetadata</c>, present from 1,200 attended seconds):
+/// session c1 10:00–10:30, a clinician with an externalId and signed metadata, and two patients'
+/// connections that typed the same externalId (10:00–10:10 and 10:10–10:30).</item>
 /// </list>
 /// </summary>
 public sealed class InsightsV11Fixture : IAsyncLifetime
@@ -45,6 +46,7 @@ public sealed class InsightsV11Fixture : IAsyncLifetime
         {
             [$"WherebyGrains:Tenants:{SiloFactory.OtherTenant}:Identity"] = "SignedMetadata",
             [$"WherebyGrains:Tenants:{SiloFactory.OtherTenant}:MetadataKeys:0"] = MetadataKey,
+            [$"WherebyGrains:Tenants:{SiloFactory.OtherTenant}:Attendance:PresentSeconds"] = "1200",
             ["WherebyGrains:Sessions:AbandonAfter"] = AbandonAfter.ToString(),
         });
 

@@ -184,6 +184,36 @@ public sealed class InsightsV11Tests(InsightsV11Fixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Attendance_rows_say_how_late_each_person_came_and_whether_the_tenants_policy_counts_them_present()
+    {
+        // globex counts a person present from 1,200 attended seconds: the second patient came ten
+        // minutes late and stayed twenty (present), the first stayed ten from the start (not).
+        var expected = new Dictionary<string, (double LateSeconds, bool Present)>
+        {
+            ["doctor-1"] = (0, true),
+            ["pat-1"] = (0, false),
+            ["pat-2"] = (600, true),
+        };
+        foreach (var (person, (lateSeconds, present)) in expected)
+        {
+            var report = await Eventually.Async(() => GetJsonAsync("/v1/attendance?personId=" + person, SiloFactory.OtherApiKey), r => r.GetProperty("sessions").GetArrayLength() == 1);
+            var row = report.GetProperty("sessions")[0];
+            Assert.Equal((person, lateSeconds, present), (person, row.GetProperty("lateSeconds").GetDouble(), row.GetProperty("present").GetBoolean()));
+        }
+
+        // acme has no policy: present is null; the student was there from each session's start.
+        var student = await Eventually.Async(() => GetJsonAsync("/v1/attendance?externalId=stu-9"), r => r.GetProperty("sessions").GetArrayLength() == 2);
+        Assert.All(student.GetProperty("sessions").EnumerateArray(), row =>
+            Assert.Equal((0.0, JsonValueKind.Null), (row.GetProperty("lateSeconds").GetDouble(), row.GetProperty("present").ValueKind)));
+
+        var csv = await GetAsync("/v1/attendance?personId=pat-2", SiloFactory.OtherApiKey, accept: "text/csv");
+        var lines = csv.Body.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Split(',');
+        var values = lines[1].Split(',');
+        Assert.Equal(("600", "true"), (values[Array.IndexOf(header, "lateSeconds")], values[Array.IndexOf(header, "present")]));
+    }
+
+    [Fact]
     public async Task OpenApi_describes_the_new_parameters_and_fields()
     {
         using var response = await fixture.Silo.CreateClient().GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
