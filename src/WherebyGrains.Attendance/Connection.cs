@@ -39,6 +39,9 @@ public sealed record Connection
     /// <summary>From its <c>joined</c>.</summary>
     public required long JoinedAt { get; init; }
 
+    /// <summary>Its first knock before it joined (the waiting room); null when it came in without one.</summary>
+    public long? KnockedAt { get; init; }
+
     /// <summary>From its <c>left</c>, or where the evidence of rule 3 closed it; null while open.</summary>
     public long? LeftAt { get; init; }
 

@@ -23,13 +23,20 @@ public static class RoomTimeline
         var evidence = RoomEvidence.Gather(ordered, raw, now, settings);
         long? nextChangeAt = null;
         var sessions = RoomSessions.Build(ordered, raw, evidence, now, grace, ref nextChangeAt);
-        var connections = raw.Select(c => Resolve(c, sessions, evidence)).ToList();
+        var waiting = WaitingRoom.Of(ordered);
+        var connections = raw.Select(c => Resolve(c, sessions, evidence, waiting)).ToList();
         connections.Sort(static (a, b) => a.JoinedAt != b.JoinedAt ? a.JoinedAt.CompareTo(b.JoinedAt) : string.CompareOrdinal(a.ParticipantId, b.ParticipantId));
 
         var byPerson = connections.Where(c => c.IsPerson).ToLookup(c => c.PersonId, StringComparer.Ordinal);
         var bySession = connections.SelectMany(c => c.Sessions.Select(part => (part.RoomSessionId, Connection: c)))
             .ToLookup(x => x.RoomSessionId, x => x.Connection, StringComparer.Ordinal);
-        var totalled = sessions.Select(s => Total(s, bySession[s.Id].ToList(), byPerson, now)).ToList();
+        var connected = connections.Select(c => c.ParticipantId).ToHashSet(StringComparer.Ordinal);
+        string? SessionAt(long at) => sessions.LastOrDefault(s => s.Start <= at && (s.End is null || at < s.End))?.Id;
+        var totalled = sessions.Select(s => Total(s, bySession[s.Id].ToList(), byPerson, now) with
+        {
+            // Knocks and waits: what the waiting room says of this session.
+            Waiting = waiting.Totals(s.Id, bySession[s.Id].Where(c => c.RoomSessionId == s.Id).ToList(), SessionAt, connected),
+        }).ToList();
 
         // Silence is the last evidence: until the room has been silent that long, something may still change.
         var abandonAfter = Milliseconds(settings.AbandonAfter);
@@ -70,7 +77,7 @@ public static class RoomTimeline
     /// A connection as the query API shows it: closed where the evidence closed it, in every
     /// session its events name or its span overlaps, with its part in each (rule 7).
     /// </summary>
-    private static Connection Resolve(RawConnection c, List<SessionWindow> sessions, Evidence evidence)
+    private static Connection Resolve(RawConnection c, List<SessionWindow> sessions, Evidence evidence, WaitingRoom waiting)
     {
         var span = new Interval(c.JoinedAt, evidence.EndOf(c));
         var own = sessions.Where(s => c.Tags.Contains(s.Id) || span.Overlaps(s.Span)).ToList();
@@ -114,6 +121,7 @@ public static class RoomTimeline
             MetadataVerified = c.Metadata.Verified,
             PersonId = c.PersonId,
             JoinedAt = c.JoinedAt,
+            KnockedAt = waiting.KnockedAt(c.ParticipantId, c.JoinedAt),
             LeftAt = leftAt,
             LeftInferred = c.LeftAt is null && leftAt is not null,
             EventIds = c.EventIds,

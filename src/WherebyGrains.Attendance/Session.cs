@@ -42,6 +42,12 @@ public sealed record Session
     /// <summary>Distinct <c>streamer</c> connections in the session.</summary>
     public int TotalUniqueStreamers { get; init; }
 
+    /// <summary>
+    /// Its knocks (of connections that joined it, and of knockers never admitted while it was live)
+    /// and the median wait, ms, of its connections admitted after a knock (null when none).
+    /// </summary>
+    public (int Knocks, double? MedianWaitMs) Waiting { get; init; }
+
     /// <summary>Per person: attended time and connections.</summary>
     public IReadOnlyList<SessionAttendance> People { get; init; } = [];
 }

@@ -45,4 +45,10 @@ public sealed record ParticipantView
 
     /// <summary>False for machine roles (recorder, streamer, captioner, assistant).</summary>
     [Id(13)] public required bool IsPerson { get; init; }
+
+    /// <summary>The first knock of this participantId before it joined (the waiting room); null when it came in without one.</summary>
+    [Id(14)] public DateTimeOffset? KnockedAt { get; init; }
+
+    /// <summary>From <see cref="KnockedAt"/> to <see cref="JoinedAt"/>, in seconds; null without a knock.</summary>
+    [Id(15)] public double? WaitedSeconds { get; init; }
 }

@@ -45,4 +45,10 @@ public sealed record RoomSessionView
 
     /// <summary>Distinct <c>streamer</c> connections in the session.</summary>
     [Id(13)] public required int TotalUniqueStreamers { get; init; }
+
+    /// <summary>Knocks of the session: of connections that then joined it, and of knockers never admitted while it was live.</summary>
+    [Id(14)] public int TotalKnocks { get; init; }
+
+    /// <summary>The median wait, in seconds, from a connection's first knock to its join, over those admitted (the mean of the middle two for an even count); null when none knocked.</summary>
+    [Id(15)] public double? MedianWaitSeconds { get; init; }
 }

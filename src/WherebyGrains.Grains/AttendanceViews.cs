@@ -55,6 +55,8 @@ public static class AttendanceViews
         TotalStreamerMinutes = s.TotalStreamerMinutes,
         TotalUniqueRecorders = s.TotalUniqueRecorders,
         TotalUniqueStreamers = s.TotalUniqueStreamers,
+        TotalKnocks = s.Waiting.Knocks,
+        MedianWaitSeconds = s.Waiting.MedianWaitMs / 1000.0,
     };
 
     /// <summary>
@@ -97,6 +99,8 @@ public static class AttendanceViews
         MetadataVerified = c.MetadataVerified,
         PersonId = c.PersonId,
         IsPerson = c.IsPerson,
+        KnockedAt = c.KnockedAt is { } knocked ? Time(knocked) : null,
+        WaitedSeconds = (c.JoinedAt - c.KnockedAt) / 1000.0,
     };
 
     /// <summary>Live presence.</summary>

@@ -15,7 +15,8 @@ namespace WherebyGrains.Silo.Tests;
 /// <item><c>/a#b</c> (acme): session <c>s#1</c>, two people 13:00–13:20.</item>
 /// <item><c>/clinic</c> (globex, <c>Identity: SignedMetadata</c>, present from 1,200 attended seconds):
 /// session c1 10:00–10:30, a clinician with an externalId and signed metadata, and two patients'
-/// connections that typed the same externalId (10:00–10:10 and 10:10–10:30).</item>
+/// connections that typed the same externalId (10:00–10:10, and 10:10–10:30 after knocking at 10:05);
+/// a walk-in knocks at 10:20 and gives up a minute later.</item>
 /// </list>
 /// </summary>
 public sealed class InsightsV11Fixture : IAsyncLifetime
@@ -96,7 +97,10 @@ public sealed class InsightsV11Fixture : IAsyncLifetime
             WherebyPayloads.Client(joined, c, At(0), "doc-1", "c1", "host", "ext-doc", "Dr. Who", signed),
             WherebyPayloads.Client(joined, c, At(0), "pat-1", "c1", "visitor", "ext-pat", "Patient"),
             WherebyPayloads.Client(left, c, At(10), "pat-1", "c1", "visitor", "ext-pat", "Patient"),
+            WherebyPayloads.Client(WherebyEventTypes.ClientKnocked, c, At(5), "pat-2", "c1", "visitor", "ext-pat", "Patient"),
             WherebyPayloads.Client(joined, c, At(10), "pat-2", "c1", "visitor", "ext-pat", "Patient"),
+            WherebyPayloads.Client(WherebyEventTypes.ClientKnocked, c, At(20), "pat-9", "c1", "visitor", null, "Walk-in"),
+            WherebyPayloads.Client(WherebyEventTypes.ClientKnockCancelled, c, At(21), "pat-9", "c1", "visitor", null, "Walk-in"),
             WherebyPayloads.Client(left, c, At(30), "pat-2", "c1", "visitor", "ext-pat", "Patient"),
             WherebyPayloads.Client(left, c, At(30), "doc-1", "c1", "host", "ext-doc", "Dr. Who", signed),
             WherebyPayloads.Session(WherebyEventTypes.SessionEnded, c, At(30), "c1"),

@@ -80,7 +80,7 @@ public sealed class InsightsV11Tests(InsightsV11Fixture fixture) : IClassFixture
         var lines = sessions.Body.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(
             "roomSessionId,roomName,startedAt,endedAt,durationSeconds,totalParticipantMinutes,totalParticipantSeconds,totalUniqueParticipants,peakParticipants,endInferred,"
-            + "totalRecorderMinutes,totalStreamerMinutes,totalUniqueRecorders,totalUniqueStreamers",
+            + "totalRecorderMinutes,totalStreamerMinutes,totalUniqueRecorders,totalUniqueStreamers,totalKnocks,medianWaitSeconds",
             lines[0]);
         Assert.StartsWith("s1,/machines,", Assert.Single(lines[1..]));
 
@@ -211,6 +211,25 @@ public sealed class InsightsV11Tests(InsightsV11Fixture fixture) : IClassFixture
         var header = lines[0].Split(',');
         var values = lines[1].Split(',');
         Assert.Equal(("600", "true"), (values[Array.IndexOf(header, "lateSeconds")], values[Array.IndexOf(header, "present")]));
+    }
+
+    [Fact]
+    public async Task The_waiting_room_shows_in_each_connections_knock_and_wait_and_in_the_sessions_knocks_and_median_wait()
+    {
+        var rows = Results(await GetJsonAsync("/v1/insights/participants?roomSessionId=c1&limit=100", SiloFactory.OtherApiKey))
+            .ToDictionary(r => r.GetProperty("participantId").GetString()!);
+        Assert.Equal((InsightsV11Fixture.At(5), 300.0), (rows["pat-2"].GetProperty("knockedAt").GetDateTimeOffset(), rows["pat-2"].GetProperty("waitedSeconds").GetDouble()));
+        Assert.All(new[] { "doc-1", "pat-1" }, id =>
+            Assert.Equal((JsonValueKind.Null, JsonValueKind.Null), (rows[id].GetProperty("knockedAt").ValueKind, rows[id].GetProperty("waitedSeconds").ValueKind)));
+        // The walk-in who gave up never joined: no row of hers.
+        Assert.False(rows.ContainsKey("pat-9"));
+
+        // Two knocks (the patient's and the walk-in's), one admitted after five minutes.
+        var session = Assert.Single(Results(await GetJsonAsync("/v1/insights/room-sessions?roomName=%2Fclinic", SiloFactory.OtherApiKey)));
+        Assert.Equal((2, 300.0), (session.GetProperty("totalKnocks").GetInt32(), session.GetProperty("medianWaitSeconds").GetDouble()));
+        // acme's rooms had no waiting room.
+        Assert.All(Results(await GetJsonAsync("/v1/insights/room-sessions?roomName=%2Fmachines")), s =>
+            Assert.Equal((0, JsonValueKind.Null), (s.GetProperty("totalKnocks").GetInt32(), s.GetProperty("medianWaitSeconds").ValueKind)));
     }
 
     [Fact]

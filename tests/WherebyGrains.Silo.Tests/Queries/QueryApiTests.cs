@@ -202,13 +202,13 @@ public sealed class QueryApiTests(KnownMeetingFixture fixture) : IClassFixture<K
 
         Assert.Equal((200, "text/csv"), (status, contentType));
         var lines = body.Split("\r\n");
-        Assert.Equal("roomSessionId,roomName,participantId,externalId,displayName,roleName,joinedAt,leftAt,durationSeconds,leftInferred,metadata,metadataVerified,personId,isPerson", lines[0]);
+        Assert.Equal("roomSessionId,roomName,participantId,externalId,displayName,roleName,joinedAt,leftAt,durationSeconds,leftInferred,metadata,metadataVerified,personId,isPerson,knockedAt,waitedSeconds", lines[0]);
         Assert.StartsWith($"s1,/class-a,alice-1,stu-1,\"'=HYPERLINK(\"\"http://x\"\")\",visitor,{Iso(At(0))},{Iso(At(50))},3000,false,,,stu-1,true", lines[1]);
         Assert.Contains("\"Ann, \"\"the\"\" \nteacher\"", body);
 
         var sessions = await GetAsync("/v1/insights/room-sessions?roomName=%2Fclass-a", accept: "text/csv");
         Assert.Equal("roomSessionId,roomName,startedAt,endedAt,durationSeconds,totalParticipantMinutes,totalParticipantSeconds,totalUniqueParticipants,peakParticipants,endInferred,"
-            + "totalRecorderMinutes,totalStreamerMinutes,totalUniqueRecorders,totalUniqueStreamers", sessions.Body.Split("\r\n")[0]);
+            + "totalRecorderMinutes,totalStreamerMinutes,totalUniqueRecorders,totalUniqueStreamers,totalKnocks,medianWaitSeconds", sessions.Body.Split("\r\n")[0]);
         var rooms = await GetAsync("/v1/insights/rooms", accept: "text/csv");
         Assert.StartsWith("roomName,firstSessionStartedAt,lastSessionStartedAt,totalSessions,totalParticipantMinutes,totalParticipantSeconds,totalUniqueParticipants,peakParticipants,"
             + "totalRecorderMinutes,totalStreamerMinutes,totalUniqueRecorders,totalUniqueStreamers\r\n", rooms.Body);
