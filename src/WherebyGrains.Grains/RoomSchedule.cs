@@ -8,9 +8,7 @@ namespace WherebyGrains.Grains;
 /// retried, archiving): one due time, kept by one timer while the room is resident and by one
 /// reminder (durable) that brings it back after a deactivation or a silo restart. How near work
 /// must be to keep the room in memory or to tick every minute is <see cref="MaintenanceWakeUp"/>'s.
-/// Passes run one at a time (a timer and a reminder could otherwise overlap), but interleave with
-/// the room's calls, as a reminder's tick does: an event must not wait behind a pass's storage
-/// requests (a reminder registration, an archive write).
+/// Passes run one at a time: the room is reentrant, and a timer and a reminder could otherwise interleave.
 /// </summary>
 internal sealed partial class RoomSchedule(IGrainBase grain, Func<Task> pass, TimeProvider clock, ILogger logger)
 {
@@ -75,7 +73,7 @@ internal sealed partial class RoomSchedule(IGrainBase grain, Func<Task> pass, Ti
         _timer?.Dispose();
         _timer = dueIn is { } due
             ? grain.RegisterGrainTimer(static (self, _) => self.RunAsync(), this,
-                new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = MaintenanceWakeUp.KeepsAlive(due), Interleave = true })
+                new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = MaintenanceWakeUp.KeepsAlive(due), Interleave = false })
             : null;
     }
 
