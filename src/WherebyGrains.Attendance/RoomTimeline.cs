@@ -30,12 +30,15 @@ public static class RoomTimeline
         var byPerson = connections.Where(c => c.IsPerson).ToLookup(c => c.PersonId, StringComparer.Ordinal);
         var bySession = connections.SelectMany(c => c.Sessions.Select(part => (part.RoomSessionId, Connection: c)))
             .ToLookup(x => x.RoomSessionId, x => x.Connection, StringComparer.Ordinal);
-        var connected = connections.Select(c => c.ParticipantId).ToHashSet(StringComparer.Ordinal);
-        string? SessionAt(long at) => sessions.LastOrDefault(s => s.Start <= at && (s.End is null || at < s.End))?.Id;
+        // A knock of a connection in a session is that session's; any other knock is the session it names, or the one live when it came.
+        var connected = connections.Where(c => c.RoomSessionId is not null).Select(c => c.ParticipantId).ToHashSet(StringComparer.Ordinal);
+        string? SessionOf(RoomEvent knock) => knock.RoomSessionId is { } tag && sessions.Any(s => s.Id == tag)
+            ? tag
+            : sessions.LastOrDefault(s => s.Start <= knock.At && (s.End is null || knock.At < s.End))?.Id;
         var totalled = sessions.Select(s => Total(s, bySession[s.Id].ToList(), byPerson, now) with
         {
             // Knocks and waits: what the waiting room says of this session.
-            Waiting = waiting.Totals(s.Id, bySession[s.Id].Where(c => c.RoomSessionId == s.Id).ToList(), SessionAt, connected),
+            Waiting = waiting.Totals(s.Id, bySession[s.Id].Where(c => c.RoomSessionId == s.Id).ToList(), SessionOf, connected),
         }).ToList();
 
         // Silence is the last evidence: until the room has been silent that long, something may still change.

@@ -4,7 +4,8 @@ namespace WherebyGrains.Attendance;
 /// The waiting room's numbers (api.md: a connection's <c>knockedAt</c> and <c>waitedSeconds</c>, a
 /// session's <c>totalKnocks</c> and <c>medianWaitSeconds</c>). A knock's <c>participantId</c> is the
 /// one that joins when admitted. Each knock belongs to one session: the one its connection joined,
-/// if it joined; otherwise the one live when it came (cancelled or never admitted), or none.
+/// if it joined one; otherwise the one it names, or the one live when it came (cancelled or never
+/// admitted), or none.
 /// </summary>
 internal sealed class WaitingRoom
 {
@@ -31,13 +32,13 @@ internal sealed class WaitingRoom
     /// <summary>
     /// A session's knocks and its median wait (ms; the mean of the middle two for an even count;
     /// null when no connection of it was admitted after a knock). <paramref name="joined"/> are
-    /// the connections whose first session it is; <paramref name="sessionAt"/> tells which session
-    /// a knock of no connection falls in.
+    /// the connections whose first session it is; <paramref name="sessionOf"/> tells which session
+    /// a knock of none of the <paramref name="connected"/> (the participants in a session) falls in.
     /// </summary>
-    public (int Knocks, double? MedianWaitMs) Totals(string roomSessionId, IReadOnlyList<Connection> joined, Func<long, string?> sessionAt, IReadOnlySet<string> connected)
+    public (int Knocks, double? MedianWaitMs) Totals(string roomSessionId, IReadOnlyList<Connection> joined, Func<RoomEvent, string?> sessionOf, IReadOnlySet<string> connected)
     {
         var own = joined.Select(c => c.ParticipantId).ToHashSet(StringComparer.Ordinal);
-        var knocks = _knocks.Count(k => own.Contains(k.ParticipantId!) || (!connected.Contains(k.ParticipantId!) && sessionAt(k.At) == roomSessionId));
+        var knocks = _knocks.Count(k => own.Contains(k.ParticipantId!) || (!connected.Contains(k.ParticipantId!) && sessionOf(k) == roomSessionId));
         var waits = joined.Where(c => c.KnockedAt is not null).Select(c => (double)(c.JoinedAt - c.KnockedAt!.Value)).Order().ToList();
         double? median = waits.Count == 0 ? null
             : waits.Count % 2 == 1 ? waits[waits.Count / 2]

@@ -4,8 +4,8 @@ namespace WherebyGrains.Grains;
 
 /// <summary>
 /// Where the room index keeps its listings when its buckets' own records do not (Azure: a table
-/// entity a room): the listings of a bucket gathered together are written together (a transaction
-/// of up to 100), each entity a room's own; read in ordinal order per bucket. Without it (memory storage) each bucket keeps its listings in its grain record.
+/// entity a room, written with the silo's other listings); read in ordinal order per bucket.
+/// Without it (memory storage) each bucket keeps its listings in its grain record.
 /// </summary>
 public interface IRoomNames
 {

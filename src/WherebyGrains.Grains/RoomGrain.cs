@@ -41,6 +41,7 @@ public sealed class RoomGrain(
     private RoomWriteBehind _writeBehind = null!;
     private SettleThrottle _settle = null!;
     private RoomAttendance? _reported;
+    private bool _stale;
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -163,6 +164,11 @@ public sealed class RoomGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.Forget(this.GetPrimaryKeyString());
+        if (_stale)
+        {
+            // Another activation owns the room: this one's view must neither be written nor fit its reminder.
+            return Task.CompletedTask;
+        }
         // What was applied but not yet written (if this fails, the journal still has it), and the
         // reminder fitted to the work due, now that no timer will do it.
         var now = _ledger.Now;
@@ -270,6 +276,7 @@ public sealed class RoomGrain(
         catch (InconsistentStateException)
         {
             // Another activation wrote this room (e.g. after a cluster split): this one's view is stale.
+            _stale = true;
             DeactivateOnIdle();
             throw;
         }

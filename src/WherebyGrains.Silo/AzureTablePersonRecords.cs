@@ -41,7 +41,8 @@ public sealed class AzureTablePersonRecords : IPersonRecords, IDisposable
     /// Row partitions per tenant (part of the layout: a person's partition must never move). Fewer
     /// would make fuller transactions, and Azure Table takes 2,000 entities/s from each; but the
     /// storage emulator (Azurite's LokiJS) scans a partition to find an entity, and large partitions
-    /// halve the durable pipeline's rate there (docs/performance.md).
+    /// halve the durable pipeline's rate there (docs/performance.md). (Listings and session entries,
+    /// an entity a room or session rather than a row per person and session, take 4.)
     /// </summary>
     public const int Buckets = 64;
 

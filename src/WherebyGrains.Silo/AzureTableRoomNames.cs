@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using Azure;
 using Azure.Data.Tables;
 using Orleans.Serialization;
 using WherebyGrains.Contracts;
@@ -21,7 +22,8 @@ namespace WherebyGrains.Silo;
 /// </summary>
 /// <remarks>
 /// Releases up to 2026-12-08 kept a partition a bucket (<c>{tenantId}_{bucket}</c>, row the name's
-/// key). A bucket's list reads that partition too until it has once found it empty (rooms write the
+/// key, names of up to 256 units whole). A bucket's list reads that partition too, and moves what
+/// a page finds there to the current layout, until it has once found it empty (rooms write the
 /// current layout only, so it stays so); a room listed in both is listed as the current layout says.
 /// </remarks>
 public sealed class AzureTableRoomNames : IRoomNames, IDisposable
@@ -42,6 +44,7 @@ public sealed class AzureTableRoomNames : IRoomNames, IDisposable
     // Row keys hold at most 1 KiB (512 UTF-16 units): after the bucket's two digits, two key
     // characters a unit fit 255 of them.
     private const int MaxUnits = 255;
+    private const int ReleasedMaxUnits = 256;
     private const int PrefixUnits = 240;
 
     // 256 characters keys allow, in ascending order: a unit u is Digits[u >> 8], Digits[u & 0xff],
@@ -54,6 +57,7 @@ public sealed class AzureTableRoomNames : IRoomNames, IDisposable
     private readonly CreatedTable _table;
     private readonly TableGroupCommit _writes;
     private readonly Serializer<RoomSummary> _serializer;
+    private readonly StorageWriteGate _gate;
     private readonly ConcurrentDictionary<string, bool> _releasedEmpty = new(StringComparer.Ordinal);
 
     /// <summary>Names in <paramref name="storage"/>'s account, written through <paramref name="gate"/>.</summary>
@@ -66,6 +70,7 @@ public sealed class AzureTableRoomNames : IRoomNames, IDisposable
         _table = new CreatedTable(StorageClients.StateTables(storage).GetTableClient(Table));
         _writes = new TableGroupCommit(_table, gate, Gather, clock);
         _serializer = serializer;
+        _gate = gate;
     }
 
     /// <inheritdoc />
@@ -87,33 +92,67 @@ public sealed class AzureTableRoomNames : IRoomNames, IDisposable
         var releasedPartition = bucketKey.Replace('/', '_');
         if (_releasedEmpty.ContainsKey(releasedPartition))
         {
-            return await current;
+            return [.. (await current).Select(e => e.Listing)];
         }
-        var released = await QueryAsync(table, after is null
+        var releasedQuery = QueryAsync(table, after is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {releasedPartition}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {releasedPartition} and RowKey gt {RowKeyOf(after)}"), limit);
+            : TableClient.CreateQueryFilter($"PartitionKey eq {releasedPartition} and RowKey gt {ReleasedRowKeyOf(after)}"), limit);
+        await Task.WhenAll(current, releasedQuery);
+        var released = await releasedQuery;
         if (after is null && released.Count == 0)
         {
             _releasedEmpty.TryAdd(releasedPartition, true);
         }
         var merged = new SortedDictionary<string, RoomListing>(StringComparer.Ordinal);
-        foreach (var listing in released.Concat(await current))
+        foreach (var (_, listing) in released.Concat(await current))
         {
             merged[listing.RoomName] = listing;
         }
+        // What a page found in the released layout moves to the current one: listing the rooms
+        // empties it, and then it is read no more.
+        await MoveAsync(table, partition, prefix, released);
         return [.. merged.Values.Take(limit)];
+    }
+
+    /// <summary>
+    /// Moves listings of the released layout to the current one: added where the current layout
+    /// has none (a room's newer push wins), then removed. A failure leaves them for the next listing.
+    /// </summary>
+    private async Task MoveAsync(TableClient table, string partition, string prefix, List<(TableEntity Entity, RoomListing Listing)> released)
+    {
+        foreach (var (old, listing) in released)
+        {
+            try
+            {
+                using (await _gate.EnterAsync())
+                {
+                    try
+                    {
+                        await table.AddEntityAsync(Entity(partition, prefix + RowKeyOf(listing.RoomName), listing));
+                    }
+                    catch (RequestFailedException e) when (e.Status == 409)
+                    {
+                    }
+                    await table.DeleteEntityAsync(old.PartitionKey, old.RowKey, ETag.All);
+                }
+            }
+            catch (RequestFailedException)
+            {
+                return;
+            }
+        }
     }
 
     /// <inheritdoc />
     public void Dispose() => _writes.Dispose();
 
-    private async Task<List<RoomListing>> QueryAsync(TableClient table, string filter, int limit)
+    private async Task<List<(TableEntity Entity, RoomListing Listing)>> QueryAsync(TableClient table, string filter, int limit)
     {
-        var listings = new List<RoomListing>(limit);
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: limit, select: ["Name", "Summary"]))
+        var listings = new List<(TableEntity, RoomListing)>(limit);
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: limit, select: ["PartitionKey", "RowKey", "Name", "Summary"]))
         {
             var summary = entity.GetBinary("Summary") is { } bytes ? _serializer.Deserialize(bytes) : null;
-            listings.Add(new RoomListing(entity.GetString("Name"), summary));
+            listings.Add((entity, new RoomListing(entity.GetString("Name"), summary)));
             if (listings.Count == limit)
             {
                 break;
@@ -150,15 +189,20 @@ public sealed class AzureTableRoomNames : IRoomNames, IDisposable
     /// 255 units keeps its first 240, then U+FFFD and a hash of the whole: such names sort after
     /// the names their first 240 units begin, and among themselves by that hash.
     /// </summary>
-    public static string RowKeyOf(string roomName)
+    public static string RowKeyOf(string roomName) => EncodeName(roomName, MaxUnits);
+
+    /// <summary>A name's row key in the released layout (no bucket digits before it: names of up to 256 units whole).</summary>
+    public static string ReleasedRowKeyOf(string roomName) => EncodeName(roomName, ReleasedMaxUnits);
+
+    private static string EncodeName(string roomName, int maxUnits)
     {
-        var units = roomName.Length <= MaxUnits ? roomName.AsSpan() : roomName.AsSpan(0, PrefixUnits);
+        var units = roomName.Length <= maxUnits ? roomName.AsSpan() : roomName.AsSpan(0, PrefixUnits);
         var key = new StringBuilder(units.Length * 2 + 17);
         foreach (var unit in units)
         {
             key.Append(Digits[unit >> 8]).Append(Digits[unit & 0xff]);
         }
-        return roomName.Length <= MaxUnits
+        return roomName.Length <= maxUnits
             ? key.ToString()
             : key.Append('\uFFFD').Append(StoredHash.ShortHex(roomName)).ToString();
     }

@@ -75,7 +75,8 @@ public sealed class TableGroupCommit : IDisposable
         {
             try
             {
-                await WriteAsync([.. left.Select(k => k.MaxBy(p => p.Order)!.Entity)]);
+                // Of equal orders, the last queued: the newer.
+                await WriteAsync([.. left.Select(k => k.Aggregate((a, b) => b.Order >= a.Order ? b : a).Entity)]);
                 Complete(left, null);
                 return;
             }

@@ -19,7 +19,7 @@ internal sealed class Timeline
     public Timeline Leave(double minute, string participant, string? person = null, string role = "member", string? session = null, int? count = null, Dictionary<string, int>? byRole = null) =>
         Add(RoomEventKind.Left, minute, participant, person, role, session, null, count, byRole);
 
-    public Timeline Knock(double minute, string participant) => Add(RoomEventKind.Knocked, minute, participant, null, "visitor", null, null);
+    public Timeline Knock(double minute, string participant, string? session = null) => Add(RoomEventKind.Knocked, minute, participant, null, "visitor", session, null);
 
     public Timeline CancelKnock(double minute, string participant) => Add(RoomEventKind.KnockCancelled, minute, participant, null, "visitor", null, null);
 

@@ -73,4 +73,20 @@ public sealed class WaitingRoomTests
         // Cat's knock after she joined is hers (counted), but no wait.
         Assert.Equal((1, (double?)null), bySession["s2"]);
     }
+
+    [Fact]
+    public void A_knock_never_admitted_that_names_its_session_is_that_sessions_whenever_it_came()
+    {
+        var t = new Timeline()
+            .Join(0, "a", "ann", session: "s1").Started(0, "s1").Join(0, "b", "ben", session: "s1")
+            .Leave(10, "a", "ann", session: "s1").Leave(10, "b", "ben", session: "s1").Ended(10, "s1")
+            // Whereby tagged it with s1, delivered with a clock a little behind: after s1's end.
+            .Knock(10.5, "x", session: "s1")
+            .Join(20, "c", "cat", session: "s2").Started(20, "s2").Join(20, "d", "dan", session: "s2")
+            .Leave(30, "c", "cat", session: "s2").Leave(30, "d", "dan", session: "s2").Ended(30, "s2");
+
+        var bySession = t.Compute(60).Sessions.ToDictionary(s => s.RoomSessionId, s => s.Waiting.Knocks);
+
+        Assert.Equal((1, 0), (bySession["s1"], bySession["s2"]));
+    }
 }

@@ -54,7 +54,8 @@ public sealed class ReportSignature
     public static string NewSecret() => SecretPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>The <c>webhook-signature</c> value of message <paramref name="id"/> signed at <paramref name="timestamp"/> (Unix seconds) over <paramref name="body"/>.</summary>
-    public string Sign(string id, long timestamp, ReadOnlySpan<byte> body) => Version + Convert.ToBase64String(Mac(id, timestamp, body));
+    public string Sign(string id, long timestamp, ReadOnlySpan<byte> body) =>
+        Version + Convert.ToBase64String(Mac(id, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture), body));
 
     /// <summary>
     /// Whether the headers are a valid signature of <paramref name="body"/>: a timestamp within
@@ -70,7 +71,8 @@ public sealed class ReportSignature
         {
             return false;
         }
-        var expected = Mac(id, seconds, body);
+        // Over the timestamp as sent, as the specification signs it.
+        var expected = Mac(id, timestamp!, body);
         Span<byte> given = stackalloc byte[64];
         foreach (var entry in signatures.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -84,7 +86,7 @@ public sealed class ReportSignature
         return false;
     }
 
-    private byte[] Mac(string id, long timestamp, ReadOnlySpan<byte> body)
+    private byte[] Mac(string id, string timestamp, ReadOnlySpan<byte> body)
     {
         var prefix = Encoding.UTF8.GetBytes($"{id}.{timestamp}.");
         var content = new byte[prefix.Length + body.Length];

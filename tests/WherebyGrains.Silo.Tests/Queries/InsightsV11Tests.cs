@@ -236,7 +236,13 @@ public sealed class InsightsV11Tests(InsightsV11Fixture fixture) : IClassFixture
     public async Task OpenApi_describes_the_new_parameters_and_fields()
     {
         using var response = await fixture.Silo.CreateClient().GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
-        var paths = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("paths");
+        var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        var paths = document.GetProperty("paths");
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        string[] Properties(string schema) => [.. schemas.GetProperty(schema).GetProperty("properties").EnumerateObject().Select(p => p.Name)];
+        Assert.Superset(new HashSet<string> { "totalKnocks", "medianWaitSeconds" }, Properties("RoomSessionView").ToHashSet());
+        Assert.Superset(new HashSet<string> { "knockedAt", "waitedSeconds" }, Properties("ParticipantView").ToHashSet());
+        Assert.Superset(new HashSet<string> { "lateSeconds", "present" }, Properties("AttendanceRow").ToHashSet());
 
         string[] Parameters(string path) => [.. paths.GetProperty(path).GetProperty("get").GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()!)];
         Assert.Contains("roomSessionId", Parameters("/v1/insights/room-sessions"));

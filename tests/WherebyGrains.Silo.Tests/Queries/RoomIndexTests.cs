@@ -124,15 +124,24 @@ public sealed class RoomIndexTests : AzuriteTest
         };
         foreach (var room in new[] { "/old-a", "/old-b", "/old-c" })
         {
-            await table.UpsertEntityAsync(new TableEntity("upgraded_5", AzureTableRoomNames.RowKeyOf(room)) { ["Name"] = room }, cancellationToken: TestContext.Current.CancellationToken);
+            await table.UpsertEntityAsync(new TableEntity("upgraded_5", AzureTableRoomNames.ReleasedRowKeyOf(room)) { ["Name"] = room }, cancellationToken: TestContext.Current.CancellationToken);
         }
         var names = NewNames();
-        Assert.Equal(["/old-a", "/old-b", "/old-c"], (await names.ListAsync("upgraded/5", null, 10)).Select(l => l.RoomName));
 
-        // After the upgrade: a room of the old layout pushes its totals, a new room is listed; pages merge both layouts.
+        // After the upgrade, before any listing: a room of the old layout pushes its totals, a new room is listed; pages merge both layouts.
         await names.PutAsync("upgraded/5", [new RoomListing("/old-b", totals), new RoomListing("/new-a", null)]);
+        Assert.Equal([new RoomListing("/new-a", null), new RoomListing("/old-a", null)], await names.ListAsync("upgraded/5", null, 2));
         Assert.Equal([new RoomListing("/new-a", null), new RoomListing("/old-a", null), new RoomListing("/old-b", totals), new RoomListing("/old-c", null)], await names.ListAsync("upgraded/5", null, 10));
         Assert.Equal([new RoomListing("/old-a", null), new RoomListing("/old-b", totals)], await names.ListAsync("upgraded/5", "/new-a", 2));
         Assert.Equal([new RoomListing("/old-c", null)], await names.ListAsync("upgraded/5", "/old-b", 2));
+
+        // What the pages found moved to the current layout (the pushed totals kept): the old partition is empty, the list the same.
+        var left = new List<string>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == "upgraded_5", cancellationToken: TestContext.Current.CancellationToken))
+        {
+            left.Add(entity.GetString("Name"));
+        }
+        Assert.Empty(left);
+        Assert.Equal([new RoomListing("/new-a", null), new RoomListing("/old-a", null), new RoomListing("/old-b", totals), new RoomListing("/old-c", null)], await NewNames().ListAsync("upgraded/5", null, 10));
     }
 }
