@@ -42,6 +42,9 @@ public sealed record Connection
     /// <summary>Its first knock before it joined (the waiting room); null when it came in without one.</summary>
     public long? KnockedAt { get; init; }
 
+    /// <summary>From <see cref="KnockedAt"/> to its join; null when it came in without a knock.</summary>
+    public long? WaitedMs => JoinedAt - KnockedAt;
+
     /// <summary>From its <c>left</c>, or where the evidence of rule 3 closed it; null while open.</summary>
     public long? LeftAt { get; init; }
 

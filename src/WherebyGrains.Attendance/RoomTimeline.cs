@@ -30,15 +30,14 @@ public static class RoomTimeline
         var byPerson = connections.Where(c => c.IsPerson).ToLookup(c => c.PersonId, StringComparer.Ordinal);
         var bySession = connections.SelectMany(c => c.Sessions.Select(part => (part.RoomSessionId, Connection: c)))
             .ToLookup(x => x.RoomSessionId, x => x.Connection, StringComparer.Ordinal);
-        // A knock of a connection in a session is that session's; any other knock is the session it names, or the one live when it came.
-        var connected = connections.Where(c => c.RoomSessionId is not null).Select(c => c.ParticipantId).ToHashSet(StringComparer.Ordinal);
-        string? SessionOf(RoomEvent knock) => knock.RoomSessionId is { } tag && sessions.Any(s => s.Id == tag)
+        // A knock of no connection in a session is the session it names, or the one live when it came.
+        var knocks = waiting.KnocksBySession(connections, knock => knock.RoomSessionId is { } tag && sessions.Any(s => s.Id == tag)
             ? tag
-            : sessions.LastOrDefault(s => s.Start <= knock.At && (s.End is null || knock.At < s.End))?.Id;
+            : sessions.LastOrDefault(s => s.Start <= knock.At && (s.End is null || knock.At < s.End))?.Id);
         var totalled = sessions.Select(s => Total(s, bySession[s.Id].ToList(), byPerson, now) with
         {
             // Knocks and waits: what the waiting room says of this session.
-            Waiting = waiting.Totals(s.Id, bySession[s.Id].Where(c => c.RoomSessionId == s.Id).ToList(), SessionOf, connected),
+            Waiting = (knocks.GetValueOrDefault(s.Id), WaitingRoom.MedianWaitMs(bySession[s.Id].Where(c => c.RoomSessionId == s.Id))),
         }).ToList();
 
         // Silence is the last evidence: until the room has been silent that long, something may still change.

@@ -30,19 +30,40 @@ internal sealed class WaitingRoom
         _firstKnock.TryGetValue(participantId, out var at) && at <= joinedAt ? at : null;
 
     /// <summary>
-    /// A session's knocks and its median wait (ms; the mean of the middle two for an even count;
-    /// null when no connection of it was admitted after a knock). <paramref name="joined"/> are
-    /// the connections whose first session it is; <paramref name="sessionOf"/> tells which session
-    /// a knock of none of the <paramref name="connected"/> (the participants in a session) falls in.
+    /// The knocks of each session, each knock counted once: in the first session of its
+    /// participant's connection, if it has one among <paramref name="connections"/>; else in the
+    /// session <paramref name="sessionOf"/> gives it, if any.
     /// </summary>
-    public (int Knocks, double? MedianWaitMs) Totals(string roomSessionId, IReadOnlyList<Connection> joined, Func<RoomEvent, string?> sessionOf, IReadOnlySet<string> connected)
+    public Dictionary<string, int> KnocksBySession(IEnumerable<Connection> connections, Func<RoomEvent, string?> sessionOf)
     {
-        var own = joined.Select(c => c.ParticipantId).ToHashSet(StringComparer.Ordinal);
-        var knocks = _knocks.Count(k => own.Contains(k.ParticipantId!) || (!connected.Contains(k.ParticipantId!) && sessionOf(k) == roomSessionId));
-        var waits = joined.Where(c => c.KnockedAt is not null).Select(c => (double)(c.JoinedAt - c.KnockedAt!.Value)).Order().ToList();
-        double? median = waits.Count == 0 ? null
+        var joined = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var c in connections)
+        {
+            if (c.RoomSessionId is { } session)
+            {
+                joined.TryAdd(c.ParticipantId, session);
+            }
+        }
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var knock in _knocks)
+        {
+            if ((joined.TryGetValue(knock.ParticipantId!, out var own) ? own : sessionOf(knock)) is { } session)
+            {
+                counts[session] = counts.GetValueOrDefault(session) + 1;
+            }
+        }
+        return counts;
+    }
+
+    /// <summary>
+    /// The median wait (ms) of <paramref name="joined"/> (a session's connections whose first session
+    /// it is) admitted after a knock: the mean of the middle two for an even count; null when none knocked.
+    /// </summary>
+    public static double? MedianWaitMs(IEnumerable<Connection> joined)
+    {
+        var waits = joined.Where(c => c.WaitedMs is not null).Select(c => (double)c.WaitedMs!.Value).Order().ToList();
+        return waits.Count == 0 ? null
             : waits.Count % 2 == 1 ? waits[waits.Count / 2]
             : (waits[waits.Count / 2 - 1] + waits[waits.Count / 2]) / 2;
-        return (knocks, median);
     }
 }

@@ -100,7 +100,7 @@ public static class AttendanceViews
         PersonId = c.PersonId,
         IsPerson = c.IsPerson,
         KnockedAt = c.KnockedAt is { } knocked ? Time(knocked) : null,
-        WaitedSeconds = (c.JoinedAt - c.KnockedAt) / 1000.0,
+        WaitedSeconds = c.WaitedMs / 1000.0,
     };
 
     /// <summary>Live presence.</summary>
