@@ -155,6 +155,7 @@ public sealed class JournalTests : AzuriteTest
     {
         using var journal = NewJournal();
         var events = Enumerable.Range(0, 40).Select(i => Event($"k{i}", "/kept", DateTimeOffset.UtcNow.AddMinutes(-5))).ToList();
+        var appending = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         await Task.WhenAll(events.Select(e => journal.AppendAsync(SiloFactory.Tenant, e, TestContext.Current.CancellationToken)));
         var later = DateTimeOffset.UtcNow.AddMinutes(1);
 
@@ -171,7 +172,8 @@ public sealed class JournalTests : AzuriteTest
         Assert.Equal(taken.Select(e => (e.Partition, e.Row, e.Event, e.WrittenAt)).OrderBy(e => e.Event.Id, StringComparer.Ordinal),
             stored.Select(e => (e.Partition, e.Row, e.Event, e.WrittenAt)).OrderBy(e => e.Event.Id, StringComparer.Ordinal));
 
-        // A batch is as old as its write, not as its partition's ten-second window.
+        // A batch is as old as its write, not as its partition's ten-second window (which began before it).
+        Assert.All(stored, e => Assert.InRange(e.WrittenAt, appending, DateTimeOffset.UtcNow));
         var firstWritten = stored.Min(e => e.WrittenAt);
         Assert.Empty(await journal.ReadWrittenBeforeAsync(firstWritten, 1000, take: null, TestContext.Current.CancellationToken));
         Assert.NotEmpty(await journal.ReadWrittenBeforeAsync(firstWritten.AddMilliseconds(1), 1000, take: null, TestContext.Current.CancellationToken));
