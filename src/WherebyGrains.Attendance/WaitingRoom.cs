@@ -3,7 +3,8 @@ namespace WherebyGrains.Attendance;
 /// <summary>
 /// The waiting room's numbers (api.md: a connection's <c>knockedAt</c> and <c>waitedSeconds</c>, a
 /// session's <c>totalKnocks</c> and <c>medianWaitSeconds</c>). A knock's <c>participantId</c> is the
-/// one that joins when admitted. Each knock belongs to one session: the one its connection joined,
+/// one that joins when admitted (a knock without one, as 2022 payloads send it, is counted but
+/// joins no connection). Each knock belongs to one session: the one its connection joined,
 /// if it joined one; otherwise the one it names, or the one live when it came (cancelled or never
 /// admitted), or none.
 /// </summary>
@@ -17,13 +18,16 @@ internal sealed class WaitingRoom
         _knocks = knocks;
         foreach (var knock in knocks)
         {
-            _firstKnock.TryAdd(knock.ParticipantId!, knock.At);
+            if (knock.ParticipantId is { } participant)
+            {
+                _firstKnock.TryAdd(participant, knock.At);
+            }
         }
     }
 
     /// <summary>The knocks among <paramref name="ordered"/> (in canonical order).</summary>
     public static WaitingRoom Of(List<RoomEvent> ordered) =>
-        new([.. ordered.Where(e => e.Kind == RoomEventKind.Knocked && e.ParticipantId is not null)]);
+        new([.. ordered.Where(e => e.Kind == RoomEventKind.Knocked)]);
 
     /// <summary>The first knock of <paramref name="participantId"/> at or before it joined at <paramref name="joinedAt"/>; null when it came in without one.</summary>
     public long? KnockedAt(string participantId, long joinedAt) =>
@@ -47,7 +51,7 @@ internal sealed class WaitingRoom
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var knock in _knocks)
         {
-            if ((joined.TryGetValue(knock.ParticipantId!, out var own) ? own : sessionOf(knock)) is { } session)
+            if ((knock.ParticipantId is { } participant && joined.TryGetValue(participant, out var own) ? own : sessionOf(knock)) is { } session)
             {
                 counts[session] = counts.GetValueOrDefault(session) + 1;
             }

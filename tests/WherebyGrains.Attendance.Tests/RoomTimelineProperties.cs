@@ -107,7 +107,8 @@ public sealed class RoomTimelineProperties
         var actualSessions = actual.Sessions.Select(s => new ExpectedSession(
             s.RoomSessionId, s.StartedAt, s.EndedAt, s.EndInferred, s.TotalParticipantMs, s.TotalParticipantMinutes,
             s.TotalUniqueParticipants, s.PeakParticipants, s.TotalRecorderMinutes, s.TotalStreamerMinutes, s.TotalUniqueRecorders, s.TotalUniqueStreamers,
-            [.. s.People.Select(p => new ExpectedPerson(p.PersonId, p.AttendedMs, p.FirstJoinedAt, p.LastLeftAt, p.Connections)).OrderBy(p => p.PersonId, StringComparer.Ordinal)]))
+            [.. s.People.Select(p => new ExpectedPerson(p.PersonId, p.AttendedMs, p.FirstJoinedAt, p.LastLeftAt, p.Connections)).OrderBy(p => p.PersonId, StringComparer.Ordinal)],
+            s.Waiting.Knocks, s.Waiting.MedianWaitMs))
             .ToList();
         Assert.Equal(expected.Sessions.Select(s => s.Id), actualSessions.Select(s => s.Id));
         for (var i = 0; i < expected.Sessions.Count; i++)
@@ -117,7 +118,7 @@ public sealed class RoomTimelineProperties
         }
 
         var actualConnections = actual.Connections
-            .Select(c => new ExpectedConnection(c.ParticipantId, c.RoomSessionId, c.PersonId, c.RoleName, c.IsPerson, c.JoinedAt, c.LeftAt, c.LeftInferred, c.Sessions))
+            .Select(c => new ExpectedConnection(c.ParticipantId, c.RoomSessionId, c.PersonId, c.RoleName, c.IsPerson, c.JoinedAt, c.LeftAt, c.LeftInferred, c.Sessions, c.KnockedAt))
             .OrderBy(c => c.ParticipantId, StringComparer.Ordinal).ToList();
         Assert.Equal(expected.Connections.Select(c => c.ParticipantId), actualConnections.Select(c => c.ParticipantId));
         for (var i = 0; i < expected.Connections.Count; i++)

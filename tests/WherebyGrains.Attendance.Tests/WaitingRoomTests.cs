@@ -89,4 +89,20 @@ public sealed class WaitingRoomTests
 
         Assert.Equal((1, 0), (bySession["s1"], bySession["s2"]));
     }
+
+    [Fact]
+    public void A_knock_without_a_participant_id_counts_in_the_session_live_when_it_came_and_gives_no_wait()
+    {
+        var t = new Timeline()
+            .Join(0, "a", "ann", session: "s1").Started(0, "s1").Join(0, "b", "ben", session: "s1")
+            .Join(6, "c", "cat", session: "s1")
+            .Leave(10, "a", "ann", session: "s1").Leave(10, "b", "ben", session: "s1").Leave(10, "c", "cat", session: "s1").Ended(10, "s1");
+        // A 2022 payload: no participantId.
+        t.Events.Add(new RoomEvent { Id = "legacy-knock", Kind = RoomEventKind.Knocked, At = Timeline.At(5) });
+
+        var result = t.Compute(60);
+
+        Assert.Equal((1, (double?)null), Assert.Single(result.Sessions).Waiting);
+        Assert.All(result.Connections, c => Assert.Null(c.KnockedAt));
+    }
 }

@@ -16,6 +16,8 @@ namespace WherebyGrains.Simulator;
 /// <param name="TotalUniqueRecorders">Recorder connections in it.</param>
 /// <param name="TotalUniqueStreamers">Streamer connections in it.</param>
 /// <param name="People">Per person, by person id (ordinal).</param>
+/// <param name="TotalKnocks">Its knocks: of connections whose first session it is, and of knockers in no session while it was live.</param>
+/// <param name="MedianWaitMs">The median wait of its connections admitted after a knock; null when none.</param>
 public sealed record ExpectedSession(
     string Id,
     long StartedAt,
@@ -29,7 +31,9 @@ public sealed record ExpectedSession(
     long TotalStreamerMinutes,
     int TotalUniqueRecorders,
     int TotalUniqueStreamers,
-    IReadOnlyList<ExpectedPerson> People);
+    IReadOnlyList<ExpectedPerson> People,
+    int TotalKnocks = 0,
+    double? MedianWaitMs = null);
 
 /// <summary>What the oracle expects of one person in one session.</summary>
 /// <param name="PersonId">The person key.</param>
@@ -49,6 +53,7 @@ public sealed record ExpectedPerson(string PersonId, long AttendedMs, long First
 /// <param name="LeftAt">Its leave (delivered or inferred); null while open.</param>
 /// <param name="LeftInferred">True when the evidence of rule 3 closed it.</param>
 /// <param name="Sessions">Each session it is in, oldest first, with its part (rule 7).</param>
+/// <param name="KnockedAt">Its participant's first knock before it joined; null without one.</param>
 public sealed record ExpectedConnection(
     string ParticipantId,
     string? RoomSessionId,
@@ -58,7 +63,8 @@ public sealed record ExpectedConnection(
     long JoinedAt,
     long? LeftAt,
     bool LeftInferred,
-    IReadOnlyList<SessionPart> Sessions);
+    IReadOnlyList<SessionPart> Sessions,
+    long? KnockedAt = null);
 
 /// <summary>One participants row: a connection in one session, with its part there as the duration.</summary>
 public sealed record ExpectedParticipantRow(string RoomSessionId, string ParticipantId, string PersonId, bool IsPerson, long JoinedAt, long? LeftAt, bool LeftInferred, long PartMs);
@@ -438,6 +444,21 @@ public static class MeetingOracle
             }
         }
 
+        // The waiting room, from the knocks the meeting was made of: a connection's first knock before
+        // its join; a knock in its connection's first session, else in the session live when it came.
+        // (Only those sent: 2022 payloads have no knocks.)
+        var knocks = meeting.Knocks.Where(k => events.Any(e => e.Kind == RoomEventKind.Knocked && e.ParticipantId == k.ParticipantId && e.At == k.At)).ToList();
+        long? KnockedAt(Conn c) => knocks.Where(k => k.ParticipantId == c.Pid && k.At <= c.Join).Select(k => (long?)k.At).Min();
+        string? SessionOfKnock(GenKnock k) =>
+            known.FirstOrDefault(c => c.Pid == k.ParticipantId && c.Parts.Count > 0)?.Parts[0].RoomSessionId
+            ?? sessions.LastOrDefault(s => s.StartedAt <= k.At && (s.EndedAt is null || k.At < s.EndedAt))?.Id;
+
+        static double? Median(List<double> waits)
+        {
+            waits.Sort();
+            return waits.Count == 0 ? null : waits.Count % 2 == 1 ? waits[waits.Count / 2] : (waits[waits.Count / 2 - 1] + waits[waits.Count / 2]) / 2;
+        }
+
         // Totals and people, second by second within each session's window.
         var expectedSessions = new List<ExpectedSession>();
         foreach (var s in sessions)
@@ -469,11 +490,13 @@ public static class MeetingOracle
                 peopleConns.Sum(PartMs), Minutes(peopleConns), people.Count, peak,
                 Minutes(members.Where(c => c.Role == "recorder")), Minutes(members.Where(c => c.Role == "streamer")),
                 members.Count(c => c.Role == "recorder"), members.Count(c => c.Role == "streamer"),
-                people));
+                people,
+                knocks.Count(k => SessionOfKnock(k) == s.Id),
+                Median([.. known.Where(c => c.Parts.Count > 0 && c.Parts[0].RoomSessionId == s.Id && KnockedAt(c) is not null).Select(c => (double)(c.Join - KnockedAt(c)!.Value))])));
         }
 
         var connections = known
-            .Select(c => new ExpectedConnection(c.Pid, c.Parts.Count > 0 ? c.Parts[0].RoomSessionId : null, c.Person, c.Role, c.IsPerson, c.Join, c.LeftAt, c.Inferred, c.Parts))
+            .Select(c => new ExpectedConnection(c.Pid, c.Parts.Count > 0 ? c.Parts[0].RoomSessionId : null, c.Person, c.Role, c.IsPerson, c.Join, c.LeftAt, c.Inferred, c.Parts, KnockedAt(c)))
             .OrderBy(c => c.ParticipantId, StringComparer.Ordinal)
             .ToList();
 
